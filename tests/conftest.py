@@ -1,0 +1,47 @@
+"""Shared test set-up: paths, the real-data folder, and AppTest helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+os.chdir(ROOT)
+
+# The real datasets: CNN_STUDIO_DATA, else ../shared/data beside the clone (as in CI).
+_default_data = ROOT.parent / "shared" / "data"
+if not os.environ.get("CNN_STUDIO_DATA") and (_default_data / "cifar10.npz").exists():
+    os.environ["CNN_STUDIO_DATA"] = str(_default_data)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def real_data_dir() -> Path | None:
+    folder = os.environ.get("CNN_STUDIO_DATA")
+    if folder and (Path(folder) / "cifar10.npz").exists():
+        return Path(folder)
+    return None
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The folder with the real datasets. Skips locally without it; fails in CI (never skips)."""
+    folder = real_data_dir()
+    if folder is None:
+        if IN_CI:
+            pytest.fail("CI must have the real datasets: set CNN_STUDIO_DATA or ../shared/data.")
+        pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
+    return folder
+
+
+def app_test(page: str | None = None, lang: str = "pt", timeout: float = 30):
+    """Returns an AppTest of the app opened on ``page`` (a path like ``pages/02_convolution.py``)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params["lang"] = lang
+    if page:
+        at.switch_page(page)
+    return at

@@ -1,0 +1,114 @@
+"""The frame every page draws first: page config, translated navigation, language toggle.
+
+The language lives in ``st.session_state["lang"]`` and in the URL (``?lang=en``), so it survives
+page switches, reloads and shared links. A visitor id (``?vid=``) lets a reloaded tab find its own
+training runs again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import streamlit as st
+
+from cnn_core import locales
+
+# (script path, catalog key of the label, icon). Order follows the learning path.
+PAGES: list[tuple[str, str, str]] = [
+    ("app.py", "nav.home", ":material/home:"),
+    ("pages/01_inputs.py", "nav.inputs", ":material/image:"),
+    ("pages/02_convolution.py", "nav.convolution", ":material/grid_on:"),
+    ("pages/03_activation.py", "nav.activation", ":material/show_chart:"),
+    ("pages/04_pooling.py", "nav.pooling", ":material/compress:"),
+    ("pages/05_fully_connected.py", "nav.fully_connected", ":material/hub:"),
+    ("pages/06_data.py", "nav.data", ":material/dataset:"),
+    ("pages/07_build.py", "nav.build", ":material/construction:"),
+    ("pages/08_train.py", "nav.train", ":material/model_training:"),
+    ("pages/09_evaluate.py", "nav.evaluate", ":material/fact_check:"),
+    ("pages/10_classify.py", "nav.classify", ":material/photo_camera:"),
+]
+# Where the concept pages end and the hands-on part begins (a divider in the sidebar).
+_SECTIONS = {1: "nav.section.concepts", 6: "nav.section.practice"}
+
+LANG_KEY = "lang"
+VISITOR_KEY = "vid"
+
+
+def _initial_language() -> str:
+    from_url = locales.normalize_language(st.query_params.get(LANG_KEY))
+    if from_url:
+        return from_url
+    try:
+        from_browser = locales.normalize_language(st.context.locale)
+    except Exception:  # no browser context (bare mode, old clients)
+        from_browser = None
+    return from_browser or locales.DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """Returns the language of this session (``"pt"`` or ``"en"``), deciding it on first use."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = _initial_language()
+    return st.session_state[LANG_KEY]
+
+
+def t(key: str, /, **kwargs) -> str:
+    """Translates ``key`` into the session's language (see :func:`cnn_core.locales.t`)."""
+    return locales.t(key, current_language(), **kwargs)
+
+
+def visitor_id() -> str:
+    """Returns an unguessable id for this visitor, kept in the URL so a reload finds its runs."""
+    if VISITOR_KEY not in st.session_state:
+        from_url = str(st.query_params.get(VISITOR_KEY, ""))
+        valid = 16 <= len(from_url) <= 64 and from_url.replace("-", "").replace("_", "").isalnum()
+        st.session_state[VISITOR_KEY] = from_url if valid else secrets.token_urlsafe(16)
+    return st.session_state[VISITOR_KEY]
+
+
+def _on_language_change() -> None:
+    chosen = st.session_state.get("lang_toggle")
+    if chosen in locales.LANGUAGES:
+        st.session_state[LANG_KEY] = chosen
+
+
+def frame(page_id: str) -> str:
+    """Draws the shared frame and returns the session's language.
+
+    Call it first on every page: it sets the page config (title from ``nav.<page_id>``), keeps
+    ``lang`` and ``vid`` in the URL, and draws the sidebar with the language toggle and our own
+    translated links to every page.
+    """
+    lang = current_language()
+    st.set_page_config(
+        page_title=t("app.page_title", page=t(f"nav.{page_id}")),
+        page_icon=":material/neurology:",
+        layout="wide",
+    )
+    vid = visitor_id()
+    if st.query_params.get(LANG_KEY) != lang:
+        st.query_params[LANG_KEY] = lang
+    if st.query_params.get(VISITOR_KEY) != vid:
+        st.query_params[VISITOR_KEY] = vid
+
+    with st.sidebar:
+        st.markdown(f"### {t('app.name')}")
+        st.radio(
+            t("frame.language"),
+            options=list(locales.LANGUAGES),
+            index=list(locales.LANGUAGES).index(lang),
+            format_func=lambda code: locales.LANGUAGE_NAMES[code],
+            horizontal=True,
+            key="lang_toggle",
+            on_change=_on_language_change,
+        )
+        for position, (path, label_key, icon) in enumerate(PAGES):
+            if position in _SECTIONS:
+                st.caption(t(_SECTIONS[position]))
+            st.page_link(
+                path,
+                label=t(label_key),
+                icon=icon,
+                query_params={LANG_KEY: lang, VISITOR_KEY: vid},
+            )
+    return lang
