@@ -37,7 +37,7 @@ def data_dir() -> Path:
 
 
 def app_test(page: str | None = None, lang: str = "pt", timeout: float = 30):
-    """Returns an AppTest of the app opened on ``page`` (a path like ``pages/02_convolution.py``)."""
+    """Returns an AppTest of the app opened on ``page`` (e.g. ``pages/02_convolution.py``)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
