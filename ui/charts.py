@@ -1,0 +1,29 @@
+"""Colour-blind-safe colours and small Plotly helpers shared by the pages."""
+
+from __future__ import annotations
+
+# Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+PALETTE = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+SEQUENTIAL = "Viridis"
+SEQUENTIAL_ALT = "Cividis"
+DIVERGING = "RdBu"
+
+
+def style(fig, *, height: int | None = None):
+    """Applies the common layout (palette, margins, font) to a Plotly figure; returns it."""
+    fig.update_layout(
+        colorway=PALETTE,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"size": 13},
+        **({"height": height} if height else {}),
+    )
+    return fig
