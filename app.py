@@ -1,7 +1,61 @@
+import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
-from ui import frame, t
+from ui import PAGES, frame, t, visitor_id
+from ui.charts import PALETTE, style
 
-frame("home")
+lang = frame("home")
 st.title(t("home.title"))
 st.markdown(t("home.intro"))
+
+history, path = st.columns([1, 1], gap="large")
+with history:
+    st.subheader(t("home.history.title"))
+    st.markdown(t("home.history.body"))
+    milestones = [("lenet", 7, 0.06), ("alexnet", 8, 60), ("googlenet", 22, 4)]
+    fig = go.Figure(
+        go.Bar(
+            x=[t(f"home.history.{name}") for name, _, _ in milestones],
+            y=[layers for _, layers, _ in milestones],
+            text=[t("home.history.params", millions=f"{m:g}") for _, _, m in milestones],
+            textposition="outside",
+            marker_color=PALETTE[:3],
+        )
+    )
+    fig.update_yaxes(title_text=t("home.history.layers"), range=[0, 27])
+    fig.update_layout(title_text=t("home.history.chart"))
+    st.plotly_chart(style(fig, height=320), key="home_history_chart")
+    st.caption(t("home.history.caption"))
+
+with path:
+    st.subheader(t("home.path.title"))
+    st.markdown(t("home.path.body"))
+    for script, label_key, icon in PAGES[1:]:
+        page_id = label_key.removeprefix("nav.")
+        st.page_link(
+            script,
+            label=f"{t(label_key)} — {t(f'home.path.{page_id}')}",
+            icon=icon,
+            query_params={"lang": lang, "vid": visitor_id()},
+        )
+
+st.subheader(t("home.sample.title"))
+try:
+    from cnn_core.data import class_names, load_sample
+
+    x_sample, y_sample = load_sample("cifar10")
+except (ImportError, OSError):
+    x_sample = None
+if x_sample is not None:
+    if st.button(t("home.sample.shuffle"), key="home_shuffle"):
+        st.session_state["home_seed"] = st.session_state.get("home_seed", 0) + 1
+    rng = np.random.default_rng(st.session_state.get("home_seed", 0))
+    names = class_names("cifar10", lang)
+    picks = [int(rng.choice(np.flatnonzero(y_sample == c))) for c in range(len(names))]
+    big = [np.kron(x_sample[i], np.ones((3, 3, 1), dtype=np.uint8)) for i in picks]
+    st.image(big, caption=[names[int(y_sample[i])] for i in picks], width=96)
+    st.caption(t("home.sample.caption", count=len(picks)))
+
+with st.expander(t("home.blog.title")):
+    st.markdown(t("home.blog.body"))

@@ -1,0 +1,149 @@
+"""Browser tests: one real ``streamlit run app.py`` server and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI, ROOT, real_data_dir
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("CNN_STUDIO_CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _need(condition: bool, reason: str) -> None:
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI must run the browser tests: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Starts the app once for the whole test session and returns its base URL."""
+    _need(real_data_dir() is not None, "real datasets not found (set CNN_STUDIO_DATA)")
+    port = _free_port()
+    runs = tempfile.mkdtemp(prefix="cnn-studio-e2e-runs-")
+    env = {
+        **os.environ,
+        "CNN_STUDIO_RUNS": runs,
+        "CNN_STUDIO_DATA": str(real_data_dir()),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    log = open(Path(runs) / "server.log", "w")  # noqa: SIM115 -- closed in teardown
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail("streamlit exited: " + (Path(runs) / "server.log").read_text()[-2000:])
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("streamlit did not become healthy within 60 s")
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+    shutil.rmtree(runs, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = _chromium_path()
+    _need(chromium is not None, "Chromium not found (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Waits until Streamlit has finished running the script (no 'running' indicator)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+                && !document.querySelector('[data-testid="stSkeleton"]');
+        }""",
+        timeout=timeout,
+    )
+
+
+def open_page(page, app_url: str, url_path: str = "", lang: str = "en") -> None:
+    """Opens ``/<url_path>?lang=<lang>`` and waits for the script run to finish."""
+    page.goto(f"{app_url}/{url_path}?lang={lang}")
+    wait_for_app(page)
