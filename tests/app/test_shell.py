@@ -1,0 +1,50 @@
+"""The app shell under AppTest: every page opens in both languages, the toggle and URL agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnn_core import locales
+from tests.conftest import app_test
+from ui.frame import PAGES
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_home_renders_in_each_language(lang):
+    at = app_test(None, lang).run()
+    assert not at.exception
+    assert at.title[0].value == locales.t("home.title", lang)
+    links = [link.label for link in at.sidebar.get("page_link")]
+    assert links[: len(PAGES)] == [locales.t(key, lang) for _, key, _ in PAGES]
+
+
+def test_toggle_switches_language_and_keeps_it_in_the_url():
+    at = app_test(None, "pt").run()
+    at.sidebar.radio(key="lang_toggle").set_value("en").run()
+    assert at.title[0].value == locales.t("home.title", "en")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    at.switch_page("pages/04_pooling.py").run()
+    assert at.session_state["lang"] == "en"
+    assert at.sidebar.radio(key="lang_toggle").value == "en"
+
+
+def test_visitor_id_is_kept_in_the_url_and_reused():
+    at = app_test(None, "en").run()
+    vid = at.session_state["vid"]
+    assert len(vid) >= 16
+    again = app_test(None, "en")
+    again.query_params["vid"] = vid
+    again.run()
+    assert again.session_state["vid"] == vid
+    forged = app_test(None, "en")
+    forged.query_params["vid"] = "../../etc"
+    forged.run()
+    assert forged.session_state["vid"] != "../../etc"
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+@pytest.mark.parametrize("script", [path for path, _, _ in PAGES[1:]])
+def test_every_page_opens_without_error(script, lang):
+    at = app_test(script, lang, timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["lang"] == lang
