@@ -1,7 +1,326 @@
+import functools
+
 import streamlit as st
 
-from ui import frame, t
+from cnn_core import design as designs
+from cnn_core.model import to_keras_code  # Keras is imported only inside build_model
+from cnn_core.presets import PRESET_NAMES
+from cnn_core.spec import ModelSpec
+from ui import build as ub
+from ui import frame, t, visitor_id
 
-frame("build")
-st.title(t("nav.build"))
-st.info(t("stub.coming"))
+lang = frame("build")
+ub.load_from_url()
+design = ub.get_design()
+token = ub.sync_url(design)
+summary = ub.current_summary(design)
+settings_clean, settings_problems = designs.check_settings(design["settings"])
+
+st.title(t("build.title"))
+st.markdown(t("build.intro"))
+ub.show_flash()
+
+# --- Start from a ready-made network -----------------------------------------------------------
+preset_col, load_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
+preset_col.selectbox(
+    t("build.preset.label"),
+    PRESET_NAMES,
+    format_func=ub.translator("spec.preset", lang, suffix="title"),
+    key="build_preset",
+)
+load_col.button(t("build.preset.load"), key="build_preset_load", on_click=ub.load_preset)
+reset_col.button(t("build.reset"), key="build_reset", on_click=ub.reset_design)
+st.caption(t(f"spec.preset.{st.session_state.get('build_preset', 'blog')}.about"))
+
+editor_col, summary_col = st.columns(2, gap="large")
+
+# --- The layer stack, one card per layer (scrolls beside the summary) ---------------------------
+with editor_col:
+    st.subheader(t("build.layers.title"))
+    st.caption(t("build.layers.input", shape=ub.fmt_shape(summary.spec.input_shape)))
+    count = len(design["uids"])
+    cards = st.container(height=ub.EDITOR_HEIGHT, border=False, key="build_cards")
+    for i, (uid, layer, row) in enumerate(
+        zip(design["uids"], design["spec"]["layers"], summary.rows, strict=True)
+    ):
+        with cards.container(border=True, key=f"build_card_{uid}"):
+            head, up, down, dup, rm = st.columns([6, 1, 1, 1, 1], vertical_alignment="center")
+            head.markdown(
+                t(
+                    "build.layer.header",
+                    index=i + 1,
+                    name=row.name,
+                    kind=t(f"spec.layer.{row.type}"),
+                    shape=ub.fmt_shape(row.output_shape),
+                )
+            )
+            up.button(
+                "",
+                icon=":material/arrow_upward:",
+                key=f"build_up_{uid}",
+                help=t("build.layer.up"),
+                on_click=ub.move_layer,
+                args=(uid, -1),
+                disabled=i == 0,
+            )
+            down.button(
+                "",
+                icon=":material/arrow_downward:",
+                key=f"build_down_{uid}",
+                help=t("build.layer.down"),
+                on_click=ub.move_layer,
+                args=(uid, 1),
+                disabled=i == count - 1,
+            )
+            dup.button(
+                "",
+                icon=":material/content_copy:",
+                key=f"build_dup_{uid}",
+                help=t("build.layer.duplicate"),
+                on_click=ub.duplicate_layer,
+                args=(uid,),
+            )
+            rm.button(
+                "",
+                icon=":material/delete:",
+                key=f"build_rm_{uid}",
+                help=t("build.layer.remove"),
+                on_click=ub.remove_layer,
+                args=(uid,),
+            )
+            ub.layer_editor(i, uid, layer, lang)
+            for problem in summary.problems_for(i):
+                show = st.error if problem.is_error else st.warning
+                show(ub.problem_text(problem, lang), icon=":material/error:")
+
+    with st.container(border=True, key="build_add_row"):
+        kind_col, where_col, add_col = st.columns([3, 3, 2], vertical_alignment="bottom")
+        kind_col.selectbox(
+            t("build.add.type"),
+            ub.ADDABLE,
+            format_func=ub.translator("spec.layer", lang),
+            key="build_add_type",
+        )
+        names = [row.name for row in summary.rows]
+        where_col.selectbox(
+            t("build.add.position"),
+            list(range(count + 1)),
+            index=count,
+            format_func=functools.partial(ub.position_label, names=names, lang=lang),
+            key="build_add_position",
+        )
+        add_col.button(
+            t("build.add.button"), key="build_add", on_click=ub.add_layer, icon=":material/add:"
+        )
+
+# --- What Keras would print, and more ----------------------------------------------------------
+with summary_col:
+    st.subheader(t("build.summary.title"))
+    params_col, macs_col, memory_col = st.columns(3)
+    params_col.metric(t("build.metric.params"), ub.fmt_int(summary.total_params, lang))
+    macs_col.metric(t("build.metric.macs"), ub.fmt_compact(summary.total_macs, lang))
+    memory_col.metric(t("build.metric.memory"), ub.fmt_bytes(summary.activation_bytes, lang))
+    st.caption(
+        t(
+            "build.summary.caption",
+            macs=ub.fmt_int(summary.total_macs, lang),
+            trainable=ub.fmt_int(summary.trainable_params, lang),
+            frozen=ub.fmt_int(summary.non_trainable_params, lang),
+            batch=design["settings"]["batch_size"],
+            batch_memory=ub.fmt_bytes(
+                summary.training_memory_bytes(design["settings"]["batch_size"]), lang
+            ),
+        )
+    )
+    for problem in summary.problems:
+        if problem.layer_index is None:
+            st.error(ub.problem_text(problem, lang))
+    if summary.ok:
+        st.success(t("build.status.ok"), icon=":material/check_circle:")
+    else:
+        st.error(t("build.status.blocked", count=len(summary.errors)), icon=":material/block:")
+    st.dataframe(
+        ub.summary_frame(summary, lang),
+        hide_index=True,
+        width="stretch",
+        height=ub.table_height(len(summary.rows)),
+        column_config=ub.summary_columns(),
+    )
+    st.plotly_chart(ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch")
+    st.caption(ub.volume_caption(summary))
+
+# --- How to train it ---------------------------------------------------------------------------
+st.header(t("build.settings.title"))
+settings = design["settings"]
+opt_col, lr_col, batch_col = st.columns(3)
+with opt_col:
+    ub.init_widget("build_set_optimizer", settings["optimizer"])
+    st.selectbox(
+        t("build.set.optimizer"),
+        ub.with_current(designs.OPTIMIZERS, settings["optimizer"]),
+        format_func=ub.translator("build.optimizer", lang),
+        key="build_set_optimizer",
+        on_change=ub.set_setting,
+        args=("optimizer", "build_set_optimizer"),
+    )
+with lr_col:
+    ub.init_widget("build_set_learning_rate", settings["learning_rate"])
+    st.select_slider(
+        t("build.set.learning_rate"),
+        ub.with_current(ub.LR_CHOICES, settings["learning_rate"]),
+        format_func=lambda value: f"{value:g}",
+        key="build_set_learning_rate",
+        on_change=ub.set_setting,
+        args=("learning_rate", "build_set_learning_rate"),
+    )
+with batch_col:
+    ub.init_widget("build_set_batch_size", settings["batch_size"])
+    st.select_slider(
+        t("build.set.batch_size"),
+        ub.with_current(ub.BATCH_CHOICES, settings["batch_size"]),
+        key="build_set_batch_size",
+        on_change=ub.set_setting,
+        args=("batch_size", "build_set_batch_size"),
+    )
+
+budget_on = settings.get("time_budget_s") is not None
+ub.init_widget("build_set_budget_on", budget_on)
+st.toggle(t("build.set.budget_on"), key="build_set_budget_on", on_change=ub.set_budget_on)
+length_col, schedule_col = st.columns(2)
+with length_col:
+    if budget_on:
+        minutes = round(settings["time_budget_s"] / 60)
+        ub.init_widget("build_set_budget_minutes", minutes)
+        st.select_slider(
+            t("build.set.budget_minutes"),
+            ub.with_current(ub.BUDGET_MINUTES, minutes),
+            key="build_set_budget_minutes",
+            on_change=ub.set_budget_minutes,
+        )
+    else:
+        ub.init_widget("build_set_epochs", settings["epochs"])
+        st.number_input(
+            t("build.set.epochs"),
+            min_value=designs.EPOCHS_MIN,
+            max_value=designs.EPOCHS_MAX,
+            step=1,
+            key="build_set_epochs",
+            on_change=ub.set_setting,
+            args=("epochs", "build_set_epochs"),
+        )
+with schedule_col:
+    schedules = ("onecycle", "cosine") if budget_on else designs.SCHEDULES
+    ub.init_widget("build_set_schedule", settings["schedule"])
+    st.selectbox(
+        t("build.set.schedule"),
+        ub.with_current(schedules, settings["schedule"]),
+        format_func=ub.translator("build.schedule", lang),
+        key="build_set_schedule",
+        on_change=ub.set_setting,
+        args=("schedule", "build_set_schedule"),
+    )
+
+size_col, augment_col, seed_col = st.columns(3)
+with size_col:
+    ub.init_widget("build_set_train_size", settings["train_size"])
+    st.select_slider(
+        t("build.set.train_size"),
+        ub.with_current(ub.TRAIN_SIZE_CHOICES, settings["train_size"]),
+        format_func=functools.partial(ub.fmt_train_size, lang=lang),
+        key="build_set_train_size",
+        on_change=ub.set_setting,
+        args=("train_size", "build_set_train_size"),
+    )
+with augment_col:
+    ub.init_widget("build_set_augment", settings["augment"])
+    st.toggle(
+        t("build.set.augment"),
+        key="build_set_augment",
+        help=t("build.set.augment_help"),
+        on_change=ub.set_setting,
+        args=("augment", "build_set_augment"),
+    )
+with seed_col:
+    ub.init_widget("build_set_seed", settings["seed"])
+    st.number_input(
+        t("build.set.seed"),
+        min_value=0,
+        max_value=designs.SEED_MAX,
+        step=1,
+        key="build_set_seed",
+        on_change=ub.set_setting,
+        args=("seed", "build_set_seed"),
+    )
+for problem in settings_problems:
+    st.error(problem.message(lang))
+
+# --- How long will it take? --------------------------------------------------------------------
+st.subheader(t("build.speed.title"))
+if st.button(
+    t("build.speed.measure"), key="build_measure", disabled=not summary.ok, icon=":material/timer:"
+):
+    with st.spinner(t("build.speed.measuring")):
+        ub.measure_speed()
+    ub.show_flash()
+seconds, fresh = ub.stored_estimate(design)
+if seconds is None:
+    st.caption(t("build.speed.none"))
+else:
+    if budget_on:
+        epochs_fit = settings["time_budget_s"] / seconds
+        st.metric(t("build.speed.per_epoch"), ub.fmt_duration(seconds, lang))
+        st.caption(t("build.speed.budget", epochs=ub.fmt_float(epochs_fit, 1, lang)))
+        total = settings["time_budget_s"]
+    else:
+        total = seconds * settings["epochs"]
+        per_col, total_col = st.columns(2)
+        per_col.metric(t("build.speed.per_epoch"), ub.fmt_duration(seconds, lang))
+        total_col.metric(
+            t("build.speed.total", epochs=settings["epochs"]), ub.fmt_duration(total, lang)
+        )
+    if total > ub.SLOW_TRAINING_S:
+        st.warning(t("build.speed.slow", total=ub.fmt_duration(total, lang)))
+    if not fresh:
+        st.caption(t("build.speed.stale"))
+
+# --- Share, save, read the code ----------------------------------------------------------------
+st.header(t("build.share.title"))
+st.caption(t("build.share.caption"))
+st.code(ub.share_link(token, lang), language=None, wrap_lines=True)
+download_col, upload_col = st.columns(2)
+download_col.download_button(
+    t("build.file.download"),
+    data=designs.to_json(design),
+    file_name=ub.file_name(design),
+    mime="application/json",
+    key="build_download",
+    on_click="ignore",
+    icon=":material/download:",
+)
+upload_col.file_uploader(
+    t("build.file.upload"),
+    type=["json"],
+    key=ub.upload_key(),
+    on_change=ub.import_json,
+    max_upload_size=1,
+    help=t("build.file.upload_help", kb=designs.MAX_JSON_BYTES // 1024),
+)
+with st.expander(t("build.code.title"), icon=":material/code:"):
+    if summary.ok:
+        st.code(to_keras_code(ModelSpec.from_dict(design["spec"]), lang), language="python")
+    else:
+        st.info(t("build.code.blocked"))
+
+# --- On to training ----------------------------------------------------------------------------
+can_train = summary.ok and not settings_problems
+st.page_link(
+    ub.TRAIN_PAGE,
+    label=t("build.go_train"),
+    icon=":material/model_training:",
+    disabled=not can_train,
+    query_params={"lang": lang, "vid": visitor_id()},
+)
+if not summary.ok:
+    st.caption(t("build.go_train.blocked_network", count=len(summary.errors)))
+elif settings_problems:
+    st.caption(t("build.go_train.blocked_settings"))

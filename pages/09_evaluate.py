@@ -1,7 +1,105 @@
 import streamlit as st
 
-from ui import frame, t
+from cnn_core.data import class_names
+from ui import current_language, frame, t, visitor_id
+from ui import training as tr
 
 frame("evaluate")
-st.title(t("nav.evaluate"))
-st.info(t("stub.coming"))
+st.title(t("evalp.title"))
+st.markdown(t("evalp.intro"))
+
+with st.spinner(t("trainp.loading_engine")):
+    eng = tr.engine()
+owner = visitor_id()
+choices = tr.model_choices(eng, owner)
+if not choices:
+    st.info(t("evalp.nothing"), icon=":material/info:")
+    st.page_link(
+        "pages/08_train.py",
+        label=t("evalp.to_train"),
+        icon=":material/model_training:",
+        query_params=tr.link_query(),
+    )
+    st.stop()
+
+choice = st.selectbox(
+    t("evalp.pick"), options=list(choices), format_func=choices.get, key="evaluate_model"
+)
+result = tr.evaluation_for(eng, choice, owner)
+names = class_names(result.dataset, current_language())
+
+st.subheader(t("evalp.score.title"))
+tr.show_blog_comparison(result)
+tr.show_stored_metrics(result)
+
+st.subheader(t("evalp.per_class.header"))
+st.plotly_chart(tr.per_class_figure(result, names), key="evaluate_per_class")
+st.caption(tr.per_class_caption(result, names))
+
+st.subheader(t("evalp.confusion.header"))
+st.markdown(t("evalp.confusion.help"))
+event = st.plotly_chart(
+    tr.confusion_figure(result, names),
+    key="evaluate_confusion",
+    on_select="rerun",
+    selection_mode="points",
+)
+st.caption(tr.confusion_caption(result, names))
+tr.sync_cell_choice(tr.clicked_cell(event), tr.most_confused(result))
+left, right = st.columns(2)
+true = left.selectbox(
+    t("evalp.cell.true"),
+    options=range(len(names)),
+    format_func=names.__getitem__,
+    key="evaluate_true",
+)
+pred = right.selectbox(
+    t("evalp.cell.pred"),
+    options=range(len(names)),
+    format_func=names.__getitem__,
+    key="evaluate_pred",
+)
+shown, total = tr.cell_examples(result, true, pred)
+st.markdown(t("evalp.cell.count", n=total, true=names[true], pred=names[pred]))
+tr.show_images(result, shown, [tr.fmt_pct(result.evaluation.probs[i, pred]) for i in shown])
+
+st.subheader(t("evalp.mistakes.title"))
+st.markdown(t("evalp.mistakes.help"))
+mistakes = tr.confident_mistakes(result, k=12)
+tr.show_images(
+    result,
+    [m.index for m in mistakes],
+    [
+        t("evalp.mistakes.caption", true=names[m.true], pred=names[m.pred], prob=tr.fmt_pct(m.prob))
+        for m in mistakes
+    ],
+)
+
+st.subheader(t("evalp.downloads"))
+stem = tr.file_stem(choice)
+col_model, col_metrics, col_design = st.columns(3)
+if result.model_bytes:
+    col_model.download_button(
+        t("evalp.download.model"),
+        data=result.model_bytes,
+        file_name=f"{stem}.keras",
+        mime="application/octet-stream",
+        key="evaluate_dl_model",
+        icon=":material/download:",
+    )
+col_metrics.download_button(
+    t("evalp.download.metrics"),
+    data=tr.metrics_csv(result, names),
+    file_name=f"{stem}.csv",
+    mime="text/csv",
+    key="evaluate_dl_metrics",
+    icon=":material/table:",
+)
+col_design.download_button(
+    t("evalp.download.design"),
+    data=tr.design_json(result),
+    file_name=f"{stem}.json",
+    mime="application/json",
+    key="evaluate_dl_design",
+    icon=":material/code:",
+)

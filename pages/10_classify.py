@@ -1,7 +1,241 @@
+import time
+
+import numpy as np
 import streamlit as st
+from PIL import Image
 
-from ui import frame, t
+from cnn_core.data import class_names
+from cnn_core.explain import map_stats
+from cnn_core.images import UPLOAD_TYPES, upscale_nearest
+from ui import classify as cl
+from ui import frame, t, visitor_id
 
-frame("classify")
-st.title(t("nav.classify"))
-st.info(t("stub.coming"))
+lang = frame("classify")
+st.title(t("classify.title"))
+st.markdown(t("classify.intro"))
+
+# --- 1. the model --------------------------------------------------------------------------------
+owner = visitor_id()
+choices = {choice.key: choice for choice in cl.model_choices(owner)}
+# Labels are made here, not inside format_func: Streamlit may call it outside this script run.
+labels = {key: cl.choice_label(choice) for key, choice in choices.items()}
+picked = st.selectbox(
+    t("classify.model"),
+    list(choices),
+    format_func=labels.__getitem__,
+    help=t("classify.model.help"),
+    key="classify_model",
+)
+choice = choices[picked]
+if choice.kind == "untrained":
+    st.warning(t("classify.untrained_warning"), icon=":material/casino:")
+try:
+    with st.spinner(t("classify.loading_model")):
+        predictor = cl.get_predictor(choice, owner)
+except Exception:
+    st.error(t("classify.model_failed"), icon=":material/error:")
+    st.stop()
+names = class_names(choice.dataset, lang)
+height, width, channels = predictor.input_shape
+
+# --- 2. the photos -------------------------------------------------------------------------------
+upload_col, other_col = st.columns([3, 2], gap="large")
+with upload_col:
+    files = st.file_uploader(
+        t("classify.upload"),
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        help=t("classify.upload.help"),
+        key="classify_upload",
+    )
+with other_col:
+    sample_label = (
+        "classify.sample_button" if choice.dataset == "cifar10" else "classify.sample_button.mnist"
+    )
+    if st.button(t(sample_label), icon=":material/shuffle:", key="classify_sample"):
+        count = cl.sample_count(choice.dataset)
+        st.session_state["classify_sample_index"] = int(
+            np.random.default_rng().integers(max(count, 1))
+        )
+    shot = None
+    if st.toggle(t("classify.camera_toggle"), key="classify_camera_on"):
+        shot = st.camera_input(t("classify.camera"), key="classify_camera")
+
+photos = [cl.Photo(f.name, f.getvalue()) for f in files or []]
+if shot is not None:
+    photos.append(cl.Photo(t("classify.camera_name"), shot.getvalue()))
+if "classify_sample_index" in st.session_state:
+    sample = cl.sample_photo(choice.dataset, st.session_state["classify_sample_index"])
+    if sample is None:
+        st.info(t("classify.sample_unavailable"))
+    else:
+        photo, label = sample
+        index = st.session_state["classify_sample_index"]
+        photos.append(
+            cl.Photo(t("classify.sample_name", index=index, label=names[label]), photo.data)
+        )
+if not photos:
+    st.info(t("classify.empty"), icon=":material/add_photo_alternate:")
+    st.caption(t("classify.privacy"))
+    st.stop()
+
+uploads = [cl.handle_upload(photo, predictor.input_shape, lang) for photo in photos]
+for up in uploads:
+    if up.error:
+        st.error(t("classify.file_error", name=cl.escape_markdown(up.photo.name), message=up.error))
+good = [up for up in uploads if up.prepared is not None]
+if not good:
+    st.stop()
+
+if len(good) > 1:
+    st.subheader(t("classify.gallery"))
+    batch = np.stack([up.prepared.array for up in good])
+    best = predictor.predict(batch).argmax(axis=1)
+    st.image(
+        [up.prepared.original for up in good],
+        caption=[f"{i + 1}. {names[int(c)]}" for i, c in enumerate(best)],
+        width=120,
+    )
+    st.caption(t("classify.gallery.caption", count=len(good)))
+    pick = st.selectbox(
+        t("classify.pick"),
+        range(len(good)),
+        format_func=[f"{i + 1}. {up.photo.name}" for i, up in enumerate(good)].__getitem__,
+        key="classify_pick",
+    )
+    current = good[min(pick, len(good) - 1)]
+else:
+    current = good[0]
+prepared = current.prepared
+
+# --- 3. what the model sees ----------------------------------------------------------------------
+array = prepared.array
+if channels == 1:
+    invert_default = cl.bright_background(array)
+    key = f"classify_invert_{current.photo.digest}"
+    if st.toggle(t("classify.invert"), value=invert_default, key=key):
+        array = 255 - array
+small = Image.fromarray(array[:, :, 0] if channels == 1 else array)
+
+started = time.perf_counter()
+explanation = predictor.explain(array, top_k=predictor.num_classes)
+explain_ms = (time.perf_counter() - started) * 1000
+
+st.header(t("classify.sees.title"))
+col_photo, col_small, col_big = st.columns([2, 1, 2])
+with col_photo:
+    st.image(prepared.original, width=280)
+    w0, h0 = prepared.original.size
+    rotated = t("classify.sees.rotated") if prepared.rotated else ""
+    st.caption(t("classify.sees.original", width=w0, height=h0, rotated=rotated))
+    if prepared.animated:
+        st.caption(t("classify.sees.animated"))
+with col_small:
+    st.image(small)
+    st.caption(t("classify.sees.small", width=width, height=height))
+with col_big:
+    st.image(upscale_nearest(small, max(1, 256 // width)))
+    st.caption(t("classify.sees.large", width=width, height=height))
+
+# --- 4. the answer -------------------------------------------------------------------------------
+st.header(t("classify.prediction.title"))
+top_label = names[explanation.class_index]
+top_prob = cl.fmt_percent(explanation.top_probability)
+if explanation.uncertain:
+    st.warning(
+        t(
+            "classify.uncertain",
+            label=top_label,
+            prob=top_prob,
+            entropy=cl.fmt_percent(explanation.entropy, 0),
+            count=len(names),
+            classes=", ".join(names),
+        ),
+        icon=":material/help:",
+    )
+else:
+    st.success(t("classify.confident", label=top_label, prob=top_prob), icon=":material/check:")
+k = st.slider(t("classify.top_k"), 1, len(names), min(5, len(names)), key="classify_top_k")
+figure, summary = cl.probability_chart(explanation.probs, names, k)
+st.plotly_chart(figure, key="classify_probs_chart")
+st.caption(summary)
+prepare_ms = f"{current.seconds * 1000:.0f}"
+st.caption(t("classify.timing", prepare=prepare_ms, explain=f"{explain_ms:.1f}"))
+
+# --- 5. inside the network -----------------------------------------------------------------------
+st.header(t("classify.inside.title"))
+if not predictor.layer_names:
+    st.info(t("classify.maps.none"))
+else:
+    st.markdown(t("classify.inside.intro"))
+    maps = explanation.feature_maps
+    options = {
+        n: t(
+            "classify.layer.option",
+            name=n,
+            height=m.shape[0],
+            width=m.shape[1],
+            channels=m.shape[2],
+        )
+        for n, m in maps.items()
+    }
+    layer = st.selectbox(
+        t("classify.layer"), list(options), format_func=options.__getitem__, key="classify_layer"
+    )
+    fmap = maps[layer]
+    stats = map_stats(fmap)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(t("classify.maps.min"), cl.fmt_number(stats.minimum))
+    m2.metric(t("classify.maps.max"), cl.fmt_number(stats.maximum))
+    m3.metric(t("classify.maps.zeros"), cl.fmt_percent(stats.zero_fraction, 0))
+    m4.metric(t("classify.maps.dead"), f"{stats.dead_channels} / {stats.channels}")
+    grid, low, high = cl.channel_grid(fmap)
+    st.image(grid)
+    st.caption(
+        t(
+            "classify.maps.caption",
+            channels=stats.channels,
+            height=fmap.shape[0],
+            width=fmap.shape[1],
+            layer=layer,
+            low=cl.fmt_number(low),
+            high=cl.fmt_number(high),
+        )
+    )
+    if stats.minimum >= 0:
+        st.caption(
+            t(
+                "classify.maps.zeros_note",
+                zeros=cl.fmt_percent(stats.zero_fraction, 0),
+                dead=stats.dead_channels,
+                channels=stats.channels,
+            )
+        )
+
+# --- 6. where it looked --------------------------------------------------------------------------
+st.header(t("classify.cam.title"))
+if predictor.cam_layer is None:
+    st.info(t("classify.cam.none"))
+else:
+    st.markdown(t("classify.cam.intro", layer=predictor.cam_layer))
+    target = st.selectbox(
+        t("classify.cam.class"),
+        range(len(names)),
+        index=explanation.class_index,
+        format_func=names.__getitem__,
+        key=f"classify_cam_class_{choice.key}_{current.photo.digest}",
+    )
+    cam = (
+        explanation.cam if target == explanation.class_index else predictor.grad_cam(array, target)
+    )
+    if not np.any(cam > 0):
+        st.info(t("classify.cam.empty", label=names[target]))
+    col_overlay, col_heat = st.columns(2)
+    with col_overlay:
+        st.image(cl.cam_overlay(prepared, cam, width / height), width=320)
+        st.caption(t("classify.cam.overlay_caption", label=names[target]))
+    with col_heat:
+        st.plotly_chart(cl.cam_chart(cam, names[target]), key="classify_cam_chart")
+        where = t(cl.hottest_region(cam))
+        st.caption(t("classify.cam.chart_caption", height=height, width=width, where=where))
+st.caption(t("classify.privacy"))

@@ -1,0 +1,251 @@
+"""Strings of the Build page: the layer editor, the summary, training settings, sharing."""
+
+STRINGS = {
+    "build.title": {"pt": "Monte a sua rede", "en": "Build your network"},
+    "build.intro": {
+        "pt": "Comece pela rede do post e mexa à vontade: cada mudança recalcula na hora o formato da saída de cada camada, o número de pesos e o custo de cálculo, exatamente como o Keras faria. Se algo não encaixa, a camada culpada avisa e sugere o conserto.",
+        "en": "Start from the blog's network and change whatever you like: every edit instantly recomputes each layer's output shape, weight count and compute cost, exactly as Keras would. If something doesn't fit, the layer at fault tells you and suggests a fix.",
+    },
+    # Presets
+    "build.preset.label": {"pt": "Rede pronta", "en": "Ready-made network"},
+    "build.preset.load": {"pt": "Carregar", "en": "Load"},
+    "build.reset": {"pt": "Recomeçar do post", "en": "Reset to the blog's"},
+    # Layer editor
+    "build.layers.title": {"pt": "Camadas", "en": "Layers"},
+    "build.layers.input": {
+        "pt": "Entrada: imagens {shape} (altura x largura x canais).",
+        "en": "Input: {shape} images (height x width x channels).",
+    },
+    "build.layer.header": {
+        "pt": "**{index}. {name}** · {kind} → `{shape}`",
+        "en": "**{index}. {name}** · {kind} → `{shape}`",
+    },
+    "build.layer.up": {"pt": "Subir a camada", "en": "Move the layer up"},
+    "build.layer.down": {"pt": "Descer a camada", "en": "Move the layer down"},
+    "build.layer.duplicate": {"pt": "Duplicar a camada", "en": "Duplicate the layer"},
+    "build.layer.remove": {"pt": "Remover a camada", "en": "Remove the layer"},
+    "build.layer.no_args": {
+        "pt": "Esta camada não tem nada para ajustar.",
+        "en": "This layer has nothing to set.",
+    },
+    "build.arg.filters": {"pt": "Filtros", "en": "Filters"},
+    "build.arg.units": {"pt": "Neurônios", "en": "Units"},
+    "build.arg.kernel_size": {"pt": "Tamanho do filtro", "en": "Kernel size"},
+    "build.arg.pool_size": {"pt": "Janela", "en": "Pool size"},
+    "build.arg.strides": {"pt": "Passo (stride)", "en": "Stride"},
+    "build.arg.strides_default": {"pt": "= janela", "en": "= pool size"},
+    "build.arg.padding": {"pt": "Padding", "en": "Padding"},
+    "build.arg.activation": {"pt": "Ativação", "en": "Activation"},
+    "build.arg.rate": {"pt": "Fração desligada", "en": "Drop rate"},
+    "build.add.type": {"pt": "Nova camada", "en": "New layer"},
+    "build.add.position": {"pt": "Onde", "en": "Where"},
+    "build.add.at_end": {"pt": "no fim", "en": "at the end"},
+    "build.add.before": {"pt": "antes de {index}. {name}", "en": "before {index}. {name}"},
+    "build.add.button": {"pt": "Adicionar", "en": "Add"},
+    # Summary
+    "build.summary.title": {
+        "pt": "Resumo (como o model.summary())",
+        "en": "Summary (like model.summary())",
+    },
+    "build.metric.params": {"pt": "Pesos (parâmetros)", "en": "Weights (parameters)"},
+    "build.metric.macs": {"pt": "Multiplicações por imagem", "en": "Multiply-adds per image"},
+    "build.metric.memory": {"pt": "Ativações por imagem", "en": "Activations per image"},
+    "build.summary.caption": {
+        "pt": "{macs} multiplicações-e-somas por imagem; {trainable} pesos treináveis, {frozen} fixos. Treinando em lotes de {batch} imagens, as ativações ocupam cerca de {batch_memory}.",
+        "en": "{macs} multiply-adds per image; {trainable} trainable weights, {frozen} fixed. Training on batches of {batch} images, the activations take about {batch_memory}.",
+    },
+    "build.status.ok": {
+        "pt": "A rede está pronta para treinar.",
+        "en": "The network is ready to train.",
+    },
+    "build.status.blocked": {
+        "pt": "A rede tem {count} erro(s) e ainda não pode ser treinada: veja a coluna de problemas.",
+        "en": "The network has {count} error(s) and cannot be trained yet: see the problems column.",
+    },
+    "build.col.index": {"pt": "#", "en": "#"},
+    "build.col.layer": {"pt": "Camada (tipo)", "en": "Layer (type)"},
+    "build.col.shape": {"pt": "Formato da saída", "en": "Output shape"},
+    "build.col.params": {"pt": "Pesos", "en": "Params"},
+    "build.col.macs": {"pt": "Multiplicações", "en": "Multiply-adds"},
+    "build.col.memory": {"pt": "Memória", "en": "Memory"},
+    "build.col.problems": {"pt": "Problemas", "en": "Problems"},
+    "build.diagram.input": {"pt": "entrada", "en": "input"},
+    "build.diagram.height": {"pt": "altura", "en": "height"},
+    "build.diagram.width": {"pt": "largura", "en": "width"},
+    "build.diagram.depth": {"pt": "profundidade (canais)", "en": "depth (channels)"},
+    "build.diagram.axis": {"pt": "tamanho (escala log)", "en": "size (log scale)"},
+    "build.diagram.caption": {
+        "pt": "O volume encolhe de {h}x{w} para {sh}x{sw} pixels enquanto ganha profundidade (de {c} para até {depth} canais); a saída é {out}.",
+        "en": "The volume shrinks from {h}x{w} to {sh}x{sw} pixels while it gets deeper (from {c} up to {depth} channels); the output is {out}.",
+    },
+    "build.diagram.caption_flat": {
+        "pt": "A imagem {h}x{w}x{c} vira um vetor logo de cara; a saída é {out}.",
+        "en": "The {h}x{w}x{c} image becomes a vector right away; the output is {out}.",
+    },
+    # Training settings
+    "build.settings.title": {"pt": "Como treinar", "en": "How to train"},
+    "build.set.optimizer": {"pt": "Otimizador", "en": "Optimizer"},
+    "build.set.learning_rate": {"pt": "Taxa de aprendizado", "en": "Learning rate"},
+    "build.set.batch_size": {"pt": "Tamanho do lote", "en": "Batch size"},
+    "build.set.budget_on": {
+        "pt": "Treinar por tempo em vez de épocas",
+        "en": "Train for a time budget instead of epochs",
+    },
+    "build.set.budget_minutes": {"pt": "Minutos de treino", "en": "Minutes of training"},
+    "build.set.epochs": {"pt": "Épocas", "en": "Epochs"},
+    "build.set.schedule": {"pt": "Taxa ao longo do treino", "en": "Learning-rate schedule"},
+    "build.set.train_size": {"pt": "Imagens de treino", "en": "Training images"},
+    "build.set.full": {"pt": "todas ({count})", "en": "all ({count})"},
+    "build.set.augment": {"pt": "Aumento de dados", "en": "Data augmentation"},
+    "build.set.augment_help": {
+        "pt": "Espelha e desloca as imagens de treino ao acaso a cada época: a rede vê variações e decora menos.",
+        "en": "Randomly flips and shifts the training images every epoch: the network sees variations and memorises less.",
+    },
+    "build.set.seed": {"pt": "Semente aleatória", "en": "Random seed"},
+    "build.optimizer.sgd": {"pt": "SGD (como no post)", "en": "SGD (as in the blog)"},
+    "build.optimizer.sgd_momentum": {"pt": "SGD com momento", "en": "SGD with momentum"},
+    "build.optimizer.adam": {"pt": "Adam", "en": "Adam"},
+    "build.optimizer.adamw": {"pt": "AdamW", "en": "AdamW"},
+    "build.schedule.constant": {
+        "pt": "constante (como no post)",
+        "en": "constant (as in the blog)",
+    },
+    "build.schedule.onecycle": {
+        "pt": "sobe e desce (one-cycle)",
+        "en": "up then down (one-cycle)",
+    },
+    "build.schedule.cosine": {"pt": "cai em cosseno", "en": "cosine decay"},
+    "build.field.dataset": {"pt": "conjunto de dados", "en": "dataset"},
+    "build.field.optimizer": {"pt": "otimizador", "en": "optimizer"},
+    "build.field.learning_rate": {"pt": "taxa de aprendizado", "en": "learning rate"},
+    "build.field.momentum": {"pt": "momento", "en": "momentum"},
+    "build.field.weight_decay": {"pt": "decaimento dos pesos", "en": "weight decay"},
+    "build.field.schedule": {"pt": "variação da taxa", "en": "learning-rate schedule"},
+    "build.field.batch_size": {"pt": "tamanho do lote", "en": "batch size"},
+    "build.field.epochs": {"pt": "épocas", "en": "epochs"},
+    "build.field.time_budget_s": {"pt": "tempo de treino (s)", "en": "time budget (s)"},
+    "build.field.train_size": {"pt": "imagens de treino", "en": "training images"},
+    "build.field.val_size": {"pt": "imagens de validação", "en": "validation images"},
+    "build.field.augment": {"pt": "aumento de dados", "en": "data augmentation"},
+    "build.field.label_smoothing": {"pt": "suavização dos rótulos", "en": "label smoothing"},
+    "build.field.seed": {"pt": "semente aleatória", "en": "random seed"},
+    "build.field.precision": {"pt": "precisão numérica", "en": "numeric precision"},
+    # Speed
+    "build.speed.title": {"pt": "Quanto tempo vai levar?", "en": "How long will it take?"},
+    "build.speed.measure": {"pt": "Medir a velocidade", "en": "Measure speed"},
+    "build.speed.measuring": {
+        "pt": "Treinando alguns lotes de verdade para medir (leva uns 10 a 30 segundos)...",
+        "en": "Training a few real batches to measure (takes about 10 to 30 seconds)...",
+    },
+    "build.speed.none": {
+        "pt": "Meça a velocidade para saber quanto dura uma época nesta máquina.",
+        "en": "Measure the speed to see how long one epoch takes on this machine.",
+    },
+    "build.speed.per_epoch": {"pt": "Por época", "en": "Per epoch"},
+    "build.speed.total": {"pt": "Total ({epochs} épocas)", "en": "Total ({epochs} epochs)"},
+    "build.speed.budget": {
+        "pt": "No tempo escolhido cabem cerca de {epochs} épocas.",
+        "en": "About {epochs} epochs fit in the chosen time.",
+    },
+    "build.speed.slow": {
+        "pt": "O treino levaria uns {total}. Para ir mais rápido: menos épocas, menos imagens, lotes maiores ou uma rede menor.",
+        "en": "Training would take about {total}. To go faster: fewer epochs, fewer images, bigger batches or a smaller network.",
+    },
+    "build.speed.stale": {
+        "pt": "A rede ou o lote mudou desde a medição: meça de novo para um número exato.",
+        "en": "The network or the batch changed since the measurement: measure again for an exact figure.",
+    },
+    # Sharing
+    "build.share.title": {"pt": "Compartilhar e guardar", "en": "Share and save"},
+    "build.share.caption": {
+        "pt": "Este link abre exatamente esta rede com estas configurações (copie com o botão ao lado do link):",
+        "en": "This link opens exactly this network with these settings (copy it with the button beside it):",
+    },
+    "build.file.download": {"pt": "Baixar o projeto (JSON)", "en": "Download the design (JSON)"},
+    "build.file.upload": {"pt": "Abrir um projeto (JSON)", "en": "Open a design (JSON)"},
+    "build.file.upload_help": {
+        "pt": "Só arquivos .json salvos por esta página (até {kb} KB). Modelos treinados não são aceitos.",
+        "en": "Only .json files saved by this page (up to {kb} KB). Trained model files are not accepted.",
+    },
+    "build.file.bad": {
+        "pt": "Não deu para abrir {name}; a rede atual continua como estava. {reason}",
+        "en": "Could not open {name}; the current network is unchanged. {reason}",
+    },
+    "build.file.loaded": {"pt": "Projeto {name} aberto.", "en": "Opened design {name}."},
+    "build.url.bad": {
+        "pt": "O link tem um projeto que não pôde ser lido; a rede atual continua como estava. {reason}",
+        "en": "The link carries a design that could not be read; the current network is unchanged. {reason}",
+    },
+    "build.url.loaded": {
+        "pt": "Rede “{name}” aberta a partir do link.",
+        "en": "Opened the network “{name}” from the link.",
+    },
+    "build.code.title": {"pt": "Código Keras desta rede", "en": "Keras code for this network"},
+    "build.code.blocked": {
+        "pt": "Corrija os erros da rede para ver o código.",
+        "en": "Fix the network's errors to see the code.",
+    },
+    "build.go_train": {"pt": "Ir para o treino", "en": "Go to training"},
+    "build.go_train.blocked_network": {
+        "pt": "Para treinar, primeiro corrija {count} erro(s) da rede (marcados nas camadas).",
+        "en": "To train, first fix the network's {count} error(s) (marked on the layers).",
+    },
+    "build.go_train.blocked_settings": {
+        "pt": "Para treinar, primeiro corrija as configurações de treino marcadas acima.",
+        "en": "To train, first fix the training settings marked above.",
+    },
+    # Problems of designs from outside (URL, file) and of settings
+    "build.problem.settings_type": {
+        "pt": "As configurações de treino não estão no formato certo; use um arquivo salvo por esta página.",
+        "en": "The training settings are not in the right format; use a file saved by this page.",
+    },
+    "build.problem.choice": {
+        "pt": "Valor desconhecido para {setting}. Escolha um destes: {allowed}.",
+        "en": "Unknown value for {setting}. Pick one of: {allowed}.",
+    },
+    "build.problem.range": {
+        "pt": "O valor de {setting} precisa estar entre {low} e {high}.",
+        "en": "The {setting} must be between {low} and {high}.",
+    },
+    "build.problem.boolean": {
+        "pt": "{setting} deve ser ligado ou desligado (true/false).",
+        "en": "The {setting} must be on or off (true/false).",
+    },
+    "build.problem.not_a_design": {
+        "pt": 'Isto não é um projeto do CNN Studio (falta a rede, "spec"). Use um arquivo baixado nesta página.',
+        "en": 'This is not a CNN Studio design (the network, "spec", is missing). Use a file downloaded from this page.',
+    },
+    "build.problem.version": {
+        "pt": "O projeto é de uma versão {version} que esta página não conhece.",
+        "en": "The design comes from a version {version} this page does not know.",
+    },
+    "build.problem.bad_spec": {
+        "pt": "A descrição da rede está danificada.",
+        "en": "The network description is damaged.",
+    },
+    "build.problem.too_many_layers": {
+        "pt": "A rede tem camadas demais (o limite é {max}).",
+        "en": "The network has too many layers (the limit is {max}).",
+    },
+    "build.problem.at_layer": {"pt": "Camada {index}: {text}", "en": "Layer {index}: {text}"},
+    "build.problem.too_big": {
+        "pt": "O arquivo é grande demais para ser um projeto (limite de {kb} KB).",
+        "en": "The file is too big to be a design (limit {kb} KB).",
+    },
+    "build.problem.not_json": {
+        "pt": "O arquivo não é um JSON válido. Use um .json baixado nesta página.",
+        "en": "The file is not valid JSON. Use a .json downloaded from this page.",
+    },
+    "build.problem.bad_link": {
+        "pt": "O link está incompleto ou foi alterado; peça o link de novo a quem o enviou.",
+        "en": "The link is incomplete or was altered; ask whoever sent it for the link again.",
+    },
+    "build.problem.link_too_long": {
+        "pt": "O projeto no link é grande demais.",
+        "en": "The design in the link is too big.",
+    },
+    "build.problem.spec": {
+        "pt": "A rede tem um problema.",
+        "en": "The network has a problem.",
+    },
+}

@@ -1,0 +1,240 @@
+"""Strings of the Train page (keys ``trainp.``): live training, states, run history."""
+
+STRINGS = {
+    "trainp.title": {"pt": "Treinar a rede", "en": "Train the network"},
+    "trainp.intro": {
+        "pt": "Aperte o botão e acompanhe a rede aprendendo: a cada lote de imagens ela erra um pouco menos. A curva de **validação** usa imagens que a rede nunca viu no treino; é ela que diz se a rede está aprendendo de verdade ou só decorando.",
+        "en": "Press the button and watch the network learn: with every batch of images it gets a little less wrong. The **validation** curve uses images the network never trains on; it tells you whether the network is really learning or just memorising.",
+    },
+    "trainp.design_title": {"pt": "O que vai ser treinado", "en": "What will be trained"},
+    "trainp.design_line": {
+        "pt": "Modelo **{name}**: {layers} camadas, {params} parâmetros.",
+        "en": "Model **{name}**: {layers} layers, {params} parameters.",
+    },
+    "trainp.settings_line": {
+        "pt": "{dataset} · {optimizer}, taxa de aprendizado {lr} · lotes de {batch} imagens · até {epochs} épocas.",
+        "en": "{dataset} · {optimizer}, learning rate {lr} · batches of {batch} images · up to {epochs} epochs.",
+    },
+    "trainp.settings_images": {
+        "pt": "Só as primeiras {n} imagens de treino.",
+        "en": "Only the first {n} training images.",
+    },
+    "trainp.settings_budget": {
+        "pt": "Para depois de {time}.",
+        "en": "Stops after {time}.",
+    },
+    "trainp.default_design": {
+        "pt": "Você ainda não montou uma rede, então esta é a do artigo. Em um servidor pequeno, 40 épocas dela levam horas: para ver algo em meio minuto, use a demonstração rápida.",
+        "en": "You have not built a network yet, so this is the blog's. On a small server its 40 epochs take hours: to see something in half a minute, use the quick demo.",
+    },
+    "trainp.edit_design": {
+        "pt": "Mudar a rede ou o treino",
+        "en": "Change the network or the training",
+    },
+    "trainp.design_has_errors": {
+        "pt": "Esta rede tem erros e não pode ser treinada. Corrija-os na página Montar a rede.",
+        "en": "This network has errors and cannot be trained. Fix them on the Build page.",
+    },
+    "trainp.loading_engine": {
+        "pt": "Carregando o TensorFlow (alguns segundos na primeira vez)…",
+        "en": "Loading TensorFlow (a few seconds the first time)…",
+    },
+    "trainp.run_title": {"pt": "Treino", "en": "Training"},
+    "trainp.start": {"pt": "Treinar esta rede", "en": "Train this network"},
+    "trainp.quick_demo": {"pt": "Demonstração rápida", "en": "Quick demo"},
+    "trainp.quick_demo_help": {
+        "pt": "Demonstração rápida: uma rede pequena e moderna (preset «fast»). {text}",
+        "en": "Quick demo: a small modern network (the “fast” preset). {text}",
+    },
+    "trainp.retry": {"pt": "Tentar de novo", "en": "Try again"},
+    "trainp.start_failed": {
+        "pt": "Não deu para começar o treino: {reason}",
+        "en": "Training could not start: {reason}",
+    },
+    "trainp.reason.generic": {
+        "pt": "erro inesperado ({kind}).",
+        "en": "unexpected error ({kind}).",
+    },
+    "trainp.reason.unknown": {"pt": "motivo desconhecido.", "en": "unknown reason."},
+    # States
+    "trainp.state.busy": {
+        "pt": "Outra pessoa está treinando neste servidor agora, e ele só treina uma rede por vez. Espere um pouco e tente de novo; nada foi iniciado.",
+        "en": "Someone else is training on this server right now, and it trains one network at a time. Wait a little and try again; nothing was started.",
+    },
+    "trainp.state.queued": {
+        "pt": "Preparando: carregando os dados e montando a rede…",
+        "en": "Getting ready: loading the data and building the network…",
+    },
+    "trainp.state.running": {"pt": "Treinando.", "en": "Training."},
+    "trainp.state.stopping": {
+        "pt": "Parando: o lote em andamento termina e a rede é testada com o que aprendeu.",
+        "en": "Stopping: the batch in flight finishes and the network is tested with what it learned.",
+    },
+    "trainp.state.stopped": {
+        "pt": "Você parou o treino depois de {epochs} épocas completas. O que a rede aprendeu até ali foi guardado.",
+        "en": "You stopped training after {epochs} full epochs. What the network learned so far was kept.",
+    },
+    "trainp.state.finished": {
+        "pt": "Pronto! {epochs} épocas; acurácia na validação: {val}.",
+        "en": "Done! {epochs} epochs; validation accuracy: {val}.",
+    },
+    "trainp.state.finished_noval": {
+        "pt": "Pronto! {epochs} épocas.",
+        "en": "Done! {epochs} epochs.",
+    },
+    "trainp.state.diverged": {
+        "pt": "O treino divergiu: a perda explodiu (virou infinita ou NaN) e a rede parou de aprender.",
+        "en": "Training diverged: the loss blew up (became infinite or NaN) and the network stopped learning.",
+    },
+    "trainp.advice_intro": {"pt": "O que costuma resolver:", "en": "What usually helps:"},
+    "trainp.advice.lower_lr": {
+        "pt": "Diminua a taxa de aprendizado (divida por 10).",
+        "en": "Lower the learning rate (divide it by 10).",
+    },
+    "trainp.advice.batchnorm": {
+        "pt": "Coloque BatchNormalization depois das convoluções.",
+        "en": "Put BatchNormalization after the convolutions.",
+    },
+    "trainp.advice.adam": {"pt": "Use o otimizador Adam.", "en": "Use the Adam optimizer."},
+    "trainp.state.interrupted": {
+        "pt": "Este treino foi interrompido (o servidor reiniciou) depois de {epochs} épocas completas; os pesos dessas épocas foram guardados.",
+        "en": "This run was interrupted (the server restarted) after {epochs} full epochs; the weights of those epochs were kept.",
+    },
+    "trainp.state.failed": {
+        "pt": "O treino falhou: {reason}",
+        "en": "Training failed: {reason}",
+    },
+    # Live panel
+    "trainp.progress": {
+        "pt": "Época {epoch} de {epochs} · lote {batch} de {batches} · falta {left}",
+        "en": "Epoch {epoch} of {epochs} · batch {batch} of {batches} · {left} left",
+    },
+    "trainp.speed": {
+        "pt": "{ips} imagens por segundo · {elapsed} de treino",
+        "en": "{ips} images per second · {elapsed} of training",
+    },
+    "trainp.stop": {"pt": "Parar", "en": "Stop"},
+    "trainp.stop_help": {
+        "pt": "Parar vale a partir do próximo lote e mantém o que a rede já aprendeu.",
+        "en": "Stopping takes effect from the next batch and keeps what the network has learned.",
+    },
+    "trainp.time.seconds": {"pt": "{s} s", "en": "{s} s"},
+    "trainp.time.minutes": {"pt": "{m} min {s} s", "en": "{m} min {s} s"},
+    "trainp.time.hours": {"pt": "{h} h {m} min", "en": "{h} h {m} min"},
+    "trainp.time.unknown": {"pt": "calculando…", "en": "estimating…"},
+    # Charts
+    "trainp.chart.loss": {"pt": "Perda (quanto menor, melhor)", "en": "Loss (lower is better)"},
+    "trainp.chart.accuracy": {
+        "pt": "Acurácia (quanto maior, melhor)",
+        "en": "Accuracy (higher is better)",
+    },
+    "trainp.axis.epoch": {"pt": "época", "en": "epoch"},
+    "trainp.axis.loss": {"pt": "perda", "en": "loss"},
+    "trainp.axis.accuracy": {"pt": "acurácia (%)", "en": "accuracy (%)"},
+    "trainp.curve.batch": {"pt": "treino (por lote)", "en": "training (per batch)"},
+    "trainp.curve.train": {"pt": "treino (por época)", "en": "training (per epoch)"},
+    "trainp.curve.val": {"pt": "validação (por época)", "en": "validation (per epoch)"},
+    "trainp.caption.loss": {
+        "pt": "Época {epoch}: perda {train} no treino e {val} na validação.",
+        "en": "Epoch {epoch}: loss {train} on training and {val} on validation.",
+    },
+    "trainp.caption.accuracy": {
+        "pt": "Época {epoch}: acurácia {train} no treino e {val} na validação.",
+        "en": "Epoch {epoch}: accuracy {train} on training and {val} on validation.",
+    },
+    "trainp.caption.batch": {
+        "pt": "Lote {step}: {value} (média da época até aqui).",
+        "en": "Batch {step}: {value} (mean of the epoch so far).",
+    },
+    "trainp.caption.empty": {
+        "pt": "Ainda sem pontos: o primeiro lote está a caminho.",
+        "en": "No points yet: the first batch is on its way.",
+    },
+    "trainp.last_run": {"pt": "Último treino: {run}", "en": "Last run: {run}"},
+    "trainp.test_line": {
+        "pt": "No conjunto de teste (imagens que a rede nunca viu), no formato do artigo:",
+        "en": "On the test set (images the network never saw), in the blog's format:",
+    },
+    "trainp.to_evaluate": {
+        "pt": "Ver onde a rede acerta e erra",
+        "en": "See where the network is right and wrong",
+    },
+    # Optimizers
+    "trainp.opt.sgd": {"pt": "SGD", "en": "SGD"},
+    "trainp.opt.sgd_momentum": {"pt": "SGD com momento", "en": "SGD with momentum"},
+    "trainp.opt.momentum": {"pt": "SGD com momento", "en": "SGD with momentum"},
+    "trainp.opt.adam": {"pt": "Adam", "en": "Adam"},
+    "trainp.opt.adamw": {"pt": "AdamW", "en": "AdamW"},
+    # History
+    "trainp.history.title": {"pt": "Seus treinos", "en": "Your runs"},
+    "trainp.history.empty": {
+        "pt": "Você ainda não treinou nenhuma rede. Os treinos aparecem aqui, mesmo depois de recarregar a página.",
+        "en": "You have not trained a network yet. Runs show up here, even after you reload the page.",
+    },
+    "trainp.history.caption": {
+        "pt": "{n} treino(s), do mais novo ao mais antigo. A melhor acurácia na validação e a do teste, quando existe.",
+        "en": "{n} run(s), newest first. Best validation accuracy and test accuracy, when there is one.",
+    },
+    "trainp.run_label": {"pt": "{run} · {name}", "en": "{run} · {name}"},
+    "trainp.col.run": {"pt": "Treino", "en": "Run"},
+    "trainp.col.model": {"pt": "Modelo", "en": "Model"},
+    "trainp.col.layers": {"pt": "Camadas", "en": "Layers"},
+    "trainp.col.params": {"pt": "Parâmetros", "en": "Parameters"},
+    "trainp.col.dataset": {"pt": "Dados", "en": "Data"},
+    "trainp.col.optimizer": {"pt": "Otimizador", "en": "Optimizer"},
+    "trainp.col.lr": {"pt": "Taxa de aprendizado", "en": "Learning rate"},
+    "trainp.col.batch": {"pt": "Lote", "en": "Batch"},
+    "trainp.col.augment": {"pt": "Aumento de dados", "en": "Augmentation"},
+    "trainp.col.epochs": {"pt": "Épocas", "en": "Epochs"},
+    "trainp.col.status": {"pt": "Situação", "en": "Status"},
+    "trainp.col.val_acc": {"pt": "Acurácia (validação)", "en": "Accuracy (validation)"},
+    "trainp.col.test_acc": {"pt": "Acurácia (teste)", "en": "Accuracy (test)"},
+    "trainp.col.test_loss": {"pt": "Perda (teste)", "en": "Loss (test)"},
+    "trainp.yes": {"pt": "sim", "en": "yes"},
+    "trainp.no": {"pt": "não", "en": "no"},
+    "trainp.compare.title": {"pt": "Comparar treinos", "en": "Compare runs"},
+    "trainp.compare.pick": {
+        "pt": "Escolha dois ou mais treinos",
+        "en": "Pick two or more runs",
+    },
+    "trainp.compare.need_two": {
+        "pt": "Escolha pelo menos dois treinos para ver as curvas lado a lado.",
+        "en": "Pick at least two runs to see their curves together.",
+    },
+    "trainp.compare.chart.accuracy": {
+        "pt": "Acurácia na validação por época",
+        "en": "Validation accuracy per epoch",
+    },
+    "trainp.compare.chart.loss": {
+        "pt": "Perda na validação por época",
+        "en": "Validation loss per epoch",
+    },
+    "trainp.compare.caption": {
+        "pt": "Entre os {n} treinos, {run} chegou mais longe: {val} na validação.",
+        "en": "Of the {n} runs, {run} got furthest: {val} on validation.",
+    },
+    "trainp.continue.title": {"pt": "Treinar mais", "en": "Train more"},
+    "trainp.continue.pick": {"pt": "Treino a continuar", "en": "Run to continue"},
+    "trainp.continue.epochs": {"pt": "Mais quantas épocas", "en": "How many more epochs"},
+    "trainp.continue.go": {"pt": "Continuar o treino", "en": "Continue training"},
+    "trainp.continue.none": {
+        "pt": "Nenhum treino com pesos salvos para continuar.",
+        "en": "No run with saved weights to continue.",
+    },
+    "trainp.delete.title": {"pt": "Apagar", "en": "Delete"},
+    "trainp.delete.pick": {"pt": "Treino a apagar", "en": "Run to delete"},
+    "trainp.delete.confirm": {
+        "pt": "Sim, apagar este treino e seus pesos para sempre",
+        "en": "Yes, delete this run and its weights for good",
+    },
+    "trainp.delete.go": {"pt": "Apagar treino", "en": "Delete run"},
+    "trainp.delete.done": {"pt": "Treino {run} apagado.", "en": "Run {run} deleted."},
+    "trainp.delete.failed": {
+        "pt": "Não deu para apagar: {reason}",
+        "en": "Could not delete: {reason}",
+    },
+    "trainp.delete.none": {
+        "pt": "Nada para apagar agora (um treino em andamento não pode ser apagado).",
+        "en": "Nothing to delete right now (a run in progress cannot be deleted).",
+    },
+}

@@ -1,0 +1,874 @@
+"""Layer-stack specs: a model as plain JSON, with shapes, sizes and problems worked out by hand.
+
+A :class:`ModelSpec` is a list of layers, each a dict ``{"type": <Keras class name>, ...}`` whose
+other keys are that Keras layer's own argument names, e.g.
+``{"type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same", "activation": "relu"}``.
+It round-trips through JSON exactly, so it can live in session state, in a run folder or in a file.
+
+:func:`summarize` computes every layer's output shape, parameter count, multiply-accumulates and
+activation memory **without TensorFlow** (the Build page must stay light), and lists the problems
+that would make Keras fail or make the net unable to classify, each explained in pt-BR and English
+with a suggested fix. :mod:`cnn_core.model` turns a valid spec into a Keras model with the same
+layer names and shapes.
+
+Example:
+
+>>> spec = ModelSpec([{"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}])
+>>> summarize(spec).total_params
+30730
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from cnn_core import locales
+
+__all__ = [
+    "ACTIVATIONS",
+    "LAYER_TYPES",
+    "MAX_ACTIVATION_BYTES",
+    "MAX_PARAMS",
+    "MEMORY_BATCH_SIZE",
+    "PROBLEM_CODES",
+    "LayerRow",
+    "ModelSpec",
+    "Problem",
+    "SpecError",
+    "Summary",
+    "conv_output_size",
+    "format_number",
+    "layer_names",
+    "pool_output_size",
+    "summarize",
+    "validate",
+]
+
+# Resource caps, checked before Keras allocates anything. The app runs on a ~2.7 GB host where
+# TensorFlow alone takes ~640 MB and CIFAR-10 as float32 another ~700 MB during training.
+#: Largest parameter count accepted (20M float32 weights = 80 MB; with gradients and two Adam
+#: slots ~320 MB).
+MAX_PARAMS = 20_000_000
+#: Training batch size used to estimate activation memory (the blog's batch size).
+MEMORY_BATCH_SIZE = 32
+#: Largest activation memory accepted for one training batch: the per-image float32 activations of
+#: every layer (input included) times ``MEMORY_BATCH_SIZE``. Backpropagation keeps all of them.
+MAX_ACTIVATION_BYTES = 600 * 2**20
+#: Bytes per activation value (float32).
+BYTES_PER_VALUE = 4
+
+#: Activation names accepted wherever Keras takes ``activation=`` (all are valid Keras 3 names).
+ACTIVATIONS = (
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "swish",
+    "mish",
+    "sigmoid",
+    "hard_sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "softplus",
+    "softsign",
+    "exponential",
+    "linear",
+)
+PADDINGS = ("valid", "same")
+
+# Argument kinds: how a value is checked and described to the learner.
+_COUNT = "count"  # int >= 1
+_SIZE = "size"  # int >= 1 or a pair of them
+_SIZE_OR_NONE = "size_or_none"
+_PADDING = "padding"
+_ACTIVATION_OR_NONE = "activation_or_none"
+_ACTIVATION = "activation"
+_BOOL = "bool"
+_RATE = "rate"  # float in [0, 1)
+_FRACTION = "fraction"  # float in [0, 1]
+_POSITIVE_FLOAT = "positive_float"
+
+_REQUIRED = object()
+
+#: For each supported layer type: argument name -> (kind, default). Order is the order used when
+#: writing Keras code. Defaults are Keras's own.
+LAYER_TYPES: dict[str, dict[str, tuple[str, Any]]] = {
+    "Conv2D": {
+        "filters": (_COUNT, _REQUIRED),
+        "kernel_size": (_SIZE, _REQUIRED),
+        "strides": (_SIZE, 1),
+        "padding": (_PADDING, "valid"),
+        "activation": (_ACTIVATION_OR_NONE, None),
+        "use_bias": (_BOOL, True),
+    },
+    "MaxPooling2D": {
+        "pool_size": (_SIZE, 2),
+        "strides": (_SIZE_OR_NONE, None),
+        "padding": (_PADDING, "valid"),
+    },
+    "AveragePooling2D": {
+        "pool_size": (_SIZE, _REQUIRED),  # Keras 3 gives MaxPooling2D a default, not this one
+        "strides": (_SIZE_OR_NONE, None),
+        "padding": (_PADDING, "valid"),
+    },
+    "BatchNormalization": {
+        "momentum": (_FRACTION, 0.99),
+        "epsilon": (_POSITIVE_FLOAT, 1e-3),
+    },
+    "Dropout": {"rate": (_RATE, _REQUIRED)},
+    "Flatten": {},
+    "GlobalAveragePooling2D": {},
+    "GlobalMaxPooling2D": {},
+    "Dense": {
+        "units": (_COUNT, _REQUIRED),
+        "activation": (_ACTIVATION_OR_NONE, None),
+        "use_bias": (_BOOL, True),
+    },
+    "Activation": {"activation": (_ACTIVATION, _REQUIRED)},
+}
+
+_KIND_CODES = {
+    _COUNT: "not_count",
+    _SIZE: "not_size",
+    _SIZE_OR_NONE: "not_size",
+    _PADDING: "bad_padding",
+    _ACTIVATION_OR_NONE: "bad_activation",
+    _ACTIVATION: "bad_activation",
+    _BOOL: "not_bool",
+    _RATE: "bad_rate",
+    _FRACTION: "bad_fraction",
+    _POSITIVE_FLOAT: "not_positive_float",
+}
+
+#: Every problem code :func:`summarize` or the spec parser can report, with its severity.
+#: The catalog has ``spec.problem.<code>`` and ``spec.fix.<code>`` for each, in both languages.
+PROBLEM_CODES: dict[str, str] = {
+    # The spec itself (raised as SpecError by the parser).
+    "bad_json": "error",
+    "not_object": "error",
+    "unknown_spec_key": "error",
+    "layers_not_list": "error",
+    "layer_not_object": "error",
+    "missing_type": "error",
+    "bad_input_shape": "error",
+    "bad_num_classes": "error",
+    "bad_name": "error",
+    "unknown_preset": "error",
+    # One layer's arguments.
+    "unknown_type": "error",
+    "unknown_arg": "error",
+    "missing_arg": "error",
+    "not_count": "error",
+    "not_size": "error",
+    "bad_padding": "error",
+    "bad_activation": "error",
+    "not_bool": "error",
+    "bad_rate": "error",
+    "bad_fraction": "error",
+    "not_positive_float": "error",
+    # Shapes along the stack.
+    "empty": "error",
+    "conv_too_small": "error",
+    "pool_too_small": "error",
+    "dense_needs_flat": "error",
+    "needs_image": "error",
+    "flatten_flat": "warning",
+    "pool_does_nothing": "warning",
+    # The classifier head.
+    "last_not_dense": "error",
+    "wrong_units": "error",
+    "no_softmax": "warning",
+    # Resources.
+    "too_many_params": "error",
+    "too_much_memory": "error",
+}
+
+_SPEC_KEYS = ("name", "input_shape", "num_classes", "layers")
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """Writes a count with thousands separators as people expect: 229,834 (en), 229.834 (pt)."""
+    text = f"{value:,}"
+    if locales.normalize_language(lang) == "pt":
+        text = text.translate(str.maketrans(",.", ".,"))
+    return text
+
+
+def _problem_text(code: str, part: str, lang: str, args: dict) -> str:
+    shown = {k: format_number(v, lang) if _is_int(v) else v for k, v in args.items()}
+    return locales.t(f"spec.{part}.{code}", lang, **shown)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a spec, explained for a learner.
+
+    Attributes:
+        layer_index: 0-based position in ``spec.layers`` of the layer concerned, or ``None`` when
+            the problem is about the whole spec.
+        code: key of the problem (see :data:`PROBLEM_CODES`).
+        args: values the explanation mentions (layer name, sizes, ...), JSON-friendly.
+        severity: ``"error"`` (blocks building and training) or ``"warning"`` (advice only).
+    """
+
+    layer_index: int | None
+    code: str
+    args: dict = field(default_factory=dict)
+    severity: str = "error"
+
+    def __hash__(self) -> int:
+        # ``args`` is a dict, so the generated hash would fail; problems go in sets for diffing.
+        return hash(
+            (self.layer_index, self.code, self.severity, json.dumps(self.args, default=str))
+        )
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem blocks building the model."""
+        return self.severity == "error"
+
+    def message(self, lang: str) -> str:
+        """Says what is wrong, in ``lang`` (``"pt"`` or ``"en"``)."""
+        return _problem_text(self.code, "problem", lang, self.args)
+
+    def fix(self, lang: str) -> str:
+        """Suggests how to fix it, in ``lang`` (``"pt"`` or ``"en"``)."""
+        return _problem_text(self.code, "fix", lang, self.args)
+
+    def __repr__(self) -> str:
+        where = "spec" if self.layer_index is None else f"layer {self.layer_index}"
+        return f"<Problem {self.severity} {self.code} at {where}: {self.message('en')}>"
+
+
+def _problem(code: str, layer_index: int | None = None, **args) -> Problem:
+    return Problem(layer_index, code, args, PROBLEM_CODES[code])
+
+
+class SpecError(ValueError):
+    """A spec that cannot be read or built.
+
+    Attributes:
+        problems: the :class:`Problem` list that explains why (errors only, at least one).
+    """
+
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        """All problems as text in ``lang``, one per line, each followed by its fix."""
+        return "\n".join(f"{p.message(lang)} {p.fix(lang)}" for p in self.problems)
+
+
+# --------------------------------------------------------------------------------------------
+# Shape arithmetic, in one place (Keras semantics, as in keras/src/ops/operation_utils.py).
+
+
+def conv_output_size(size: int, kernel: int, stride: int = 1, padding: str = "valid") -> int:
+    """Length of one spatial axis after a convolution or pooling window slides along it.
+
+    Args:
+        size: input length (pixels).
+        kernel: window length.
+        stride: step between windows.
+        padding: ``"valid"`` (no padding: only windows that fit) or ``"same"`` (zero-pad so the
+            output is ``ceil(size / stride)`` long).
+
+    Returns:
+        The output length. With ``"valid"`` it can be 0 or negative when the window does not fit;
+        callers report that as a problem.
+
+    Example: a 5x5 filter with stride 2 on 32 pixels gives ``(32 - 5) // 2 + 1 = 14``, not 28.
+    """
+    if padding == "same":
+        return -(-size // stride)
+    # floor((n - k) / s) + 1; Python's // floors negatives too, so too-small inputs stay < 1.
+    return (size - kernel) // stride + 1
+
+
+def pool_output_size(size: int, pool: int, stride: int | None = None, padding: str = "valid"):
+    """Like :func:`conv_output_size` with Keras's pooling default ``strides = pool_size``."""
+    return conv_output_size(size, pool, pool if stride is None else stride, padding)
+
+
+def _pair(value) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else (value[0], value[1])
+
+
+def _snake(type_name: str) -> str:
+    # Keras's own naming (keras.src.utils.naming.to_snake_case): Conv2D -> conv2d,
+    # MaxPooling2D -> max_pooling2d.
+    text = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", str(type_name))
+    text = re.sub(r"([a-z])([A-Z])", r"\1_\2", text).lower()
+    text = re.sub(r"[^a-z0-9_]+", "_", text).strip("_")
+    return text or "layer"
+
+
+def layer_names(spec: ModelSpec) -> list[str]:
+    """Stable, readable names for the layers: ``conv2d_1``, ``max_pooling2d_1``, ``dense_2``.
+
+    Layers are numbered per type, from 1, in stack order. :func:`summarize` and
+    :func:`cnn_core.model.build_model` use the same names, so feature maps and problems can be
+    matched to rows of the summary.
+    """
+    counts: dict[str, int] = {}
+    names = []
+    for layer in spec.layers:
+        base = _snake(layer.get("type", "layer"))
+        counts[base] = counts.get(base, 0) + 1
+        names.append(f"{base}_{counts[base]}")
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# The spec.
+
+
+def _jsonish(value):
+    # Tuples become lists so that a spec equals itself after a JSON round trip.
+    if isinstance(value, tuple | list):
+        return [_jsonish(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonish(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass(eq=True)
+class ModelSpec:
+    """A CNN as a plain, JSON-serialisable layer stack.
+
+    Args:
+        layers: list of dicts ``{"type": <Keras layer class name>, <Keras argument>: value, ...}``.
+            Supported types and arguments: :data:`LAYER_TYPES`. Pairs may be given as tuples;
+            they are stored as lists (as JSON would).
+        input_shape: ``(height, width, channels)`` of the images.
+        num_classes: number of classes the last layer must score.
+        name: a label for people (any text).
+
+    Raises:
+        SpecError: if the structure is unusable (layers not a list of dicts with a string
+            ``"type"``, a bad input shape, class count or name). Problems *inside* layers
+            (unknown arguments, sizes that do not fit) are reported by :func:`validate` instead,
+            so a half-edited stack can still be summarized.
+    """
+
+    layers: list[dict]
+    input_shape: tuple[int, int, int] = (32, 32, 3)
+    num_classes: int = 10
+    name: str = "custom"
+
+    def __post_init__(self):
+        problems = []
+        if not isinstance(self.layers, list | tuple):
+            problems.append(_problem("layers_not_list", found=type(self.layers).__name__))
+            layers = []
+        else:
+            layers = list(self.layers)
+        clean = []
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, dict):
+                problems.append(_problem("layer_not_object", i, position=i + 1))
+            elif not isinstance(layer.get("type"), str) or not layer["type"]:
+                problems.append(_problem("missing_type", i, position=i + 1))
+            else:
+                clean.append(_jsonish(layer))
+        shape = self.input_shape
+        if (
+            not isinstance(shape, list | tuple)
+            or len(shape) != 3
+            or not all(_is_int(v) and v >= 1 for v in shape)
+        ):
+            problems.append(_problem("bad_input_shape", value=_short(shape)))
+        if not _is_int(self.num_classes) or self.num_classes < 2:
+            problems.append(_problem("bad_num_classes", value=_short(self.num_classes)))
+        if not isinstance(self.name, str):
+            problems.append(_problem("bad_name", value=_short(self.name)))
+        if problems:
+            raise SpecError(problems)
+        self.layers = clean
+        self.input_shape = tuple(shape)
+
+    # -- serialisation -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """Returns a JSON-ready dict (a deep copy): name, input_shape, num_classes, layers."""
+        return {
+            "name": self.name,
+            "input_shape": list(self.input_shape),
+            "num_classes": self.num_classes,
+            "layers": _jsonish(self.layers),
+        }
+
+    @classmethod
+    def from_dict(cls, data) -> ModelSpec:
+        """Reads a dict made by :meth:`to_dict` (or by hand).
+
+        Raises:
+            SpecError: if ``data`` is not such a dict (see the class docstring).
+        """
+        if not isinstance(data, dict):
+            raise SpecError(_problem("not_object", found=type(data).__name__))
+        unknown = [k for k in data if k not in _SPEC_KEYS]
+        if unknown:
+            raise SpecError(
+                _problem("unknown_spec_key", key=str(unknown[0]), allowed=", ".join(_SPEC_KEYS))
+            )
+        if "layers" not in data:
+            raise SpecError(_problem("layers_not_list", found="-"))
+        kwargs = {k: data[k] for k in _SPEC_KEYS if k in data}
+        return cls(**kwargs)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Returns the spec as JSON text (see :meth:`to_dict`)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ModelSpec:
+        """Reads JSON text made by :meth:`to_json`.
+
+        Raises:
+            SpecError: on invalid JSON or a bad structure, never a bare exception.
+        """
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as err:  # JSONDecodeError and UnicodeDecodeError
+            raise SpecError(_problem("bad_json", detail=str(err)[:200])) from None
+        return cls.from_dict(data)
+
+    def replace(self, **changes) -> ModelSpec:
+        """Returns a copy with some fields changed (``layers``, ``input_shape``, ...)."""
+        data = self.to_dict()
+        data.update({k: _jsonish(v) for k, v in changes.items()})
+        return ModelSpec.from_dict(data)
+
+    def __repr__(self) -> str:
+        lines = [
+            f"ModelSpec {self.name!r}: input {_shape_text(self.input_shape)}, "
+            f"{self.num_classes} classes, {len(self.layers)} layers"
+        ]
+        for name, layer in zip(layer_names(self), self.layers, strict=True):
+            args = ", ".join(f"{k}={v!r}" for k, v in layer.items() if k != "type")
+            lines.append(f"  {name:<28} {layer['type']}({args})")
+        return "\n".join(lines)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _shape_text(shape) -> str:
+    if shape is None:
+        return "?"
+    return "x".join("?" if v is None else str(v) for v in shape)
+
+
+# --------------------------------------------------------------------------------------------
+# The summary.
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One layer of a :class:`Summary`.
+
+    Attributes:
+        index: 0-based position in ``spec.layers``.
+        name: the Keras layer name (see :func:`layer_names`).
+        type: the layer type, e.g. ``"Conv2D"``.
+        output_shape: shape of one image's output, without the batch axis: ``(H, W, C)`` or
+            ``(N,)``. ``None`` where a problem at or before this layer makes it unknown.
+        params: number of weights (``None`` when unknown).
+        trainable_params: the part of ``params`` that training changes.
+        macs: multiply-accumulates per image (conv and dense only; other layers count 0).
+        activation_bytes: memory of one image's output as float32 (``None`` when unknown).
+    """
+
+    index: int
+    name: str
+    type: str
+    output_shape: tuple | None
+    params: int | None
+    trainable_params: int | None
+    macs: int | None
+    activation_bytes: int | None
+
+    @property
+    def non_trainable_params(self) -> int | None:
+        """Weights that training does not change (BatchNormalization's moving statistics)."""
+        if self.params is None or self.trainable_params is None:
+            return None
+        return self.params - self.trainable_params
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What :func:`summarize` found out about a spec.
+
+    Attributes:
+        spec: the spec summarized.
+        rows: one :class:`LayerRow` per layer.
+        input_bytes: memory of one input image as float32 (after rescaling).
+        problems: everything wrong (errors first, in stack order).
+    """
+
+    spec: ModelSpec
+    rows: list[LayerRow]
+    input_bytes: int
+    problems: list[Problem]
+
+    @property
+    def total_params(self) -> int:
+        """All weights (unknown layers count 0)."""
+        return sum(r.params or 0 for r in self.rows)
+
+    @property
+    def trainable_params(self) -> int:
+        """Weights that training changes."""
+        return sum(r.trainable_params or 0 for r in self.rows)
+
+    @property
+    def non_trainable_params(self) -> int:
+        """Weights that training does not change."""
+        return self.total_params - self.trainable_params
+
+    @property
+    def total_macs(self) -> int:
+        """Multiply-accumulates for one image's forward pass."""
+        return sum(r.macs or 0 for r in self.rows)
+
+    @property
+    def activation_bytes(self) -> int:
+        """Float32 memory of every layer's output for one image, the input included."""
+        return self.input_bytes + sum(r.activation_bytes or 0 for r in self.rows)
+
+    def training_memory_bytes(self, batch_size: int = MEMORY_BATCH_SIZE) -> int:
+        """Estimated activation memory while training on batches of ``batch_size`` images."""
+        return self.activation_bytes * batch_size
+
+    @property
+    def output_shape(self) -> tuple | None:
+        """Shape of the model's output (``None`` if unknown or the stack is empty)."""
+        return self.rows[-1].output_shape if self.rows else None
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block building."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Advice that does not block building."""
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """Whether the spec can be built and trained (no errors; warnings allowed)."""
+        return not self.errors
+
+    def problems_for(self, index: int) -> list[Problem]:
+        """The problems of layer ``index`` (0-based)."""
+        return [p for p in self.problems if p.layer_index == index]
+
+    def __repr__(self) -> str:
+        def num(v):
+            return "?" if v is None else f"{v:,}"
+
+        header = f"{'Layer (type)':<44} {'Output shape':<16} {'Params':>11} {'MACs':>14}"
+        rule = "-" * len(header)
+        lines = [f"Summary of {self.spec.name!r}", rule, header, rule]
+        lines.append(
+            f"{'input (InputLayer)':<44} {_shape_text(self.spec.input_shape):<16} {0:>11} {0:>14}"
+        )
+        for r in self.rows:
+            label = f"{r.name} ({r.type})"
+            lines.append(
+                f"{label:<44} {_shape_text(r.output_shape):<16} {num(r.params):>11} "
+                f"{num(r.macs):>14}"
+            )
+        lines += [
+            rule,
+            f"Total params: {self.total_params:,} (trainable {self.trainable_params:,}, "
+            f"non-trainable {self.non_trainable_params:,})",
+            f"MACs per image: {self.total_macs:,}",
+            f"Activations per image: {self.activation_bytes / 2**20:.2f} MB",
+        ]
+        lines += [f"{p.severity.upper()}: {p.message('en')} {p.fix('en')}" for p in self.problems]
+        if not self.problems:
+            lines.append("No problems.")
+        return "\n".join(lines)
+
+
+def _check_args(index: int, name: str, layer: dict) -> tuple[dict | None, list[Problem]]:
+    """Checks one layer's arguments; returns them with defaults filled in (or None) + problems."""
+    ltype = layer["type"]
+    schema = LAYER_TYPES.get(ltype)
+    if schema is None:
+        close = [t for t in LAYER_TYPES if t.lower() == ltype.lower()]
+        known = ", ".join(LAYER_TYPES)
+        return None, [
+            _problem(
+                "unknown_type", index, layer=name, type=ltype, known=close[0] if close else known
+            )
+        ]
+    problems = []
+    args = {}
+    for key, value in layer.items():
+        if key == "type":
+            continue
+        if key not in schema:
+            allowed = ", ".join(schema) or "-"
+            problems.append(
+                _problem("unknown_arg", index, layer=name, type=ltype, arg=key, allowed=allowed)
+            )
+            continue
+        kind = schema[key][0]
+        if not _value_ok(kind, value):
+            problems.append(
+                _problem(_KIND_CODES[kind], index, layer=name, arg=key, value=_short(value))
+            )
+            continue
+        args[key] = value
+    for key, (_kind, default) in schema.items():
+        if key not in layer:
+            if default is _REQUIRED:
+                problems.append(_problem("missing_arg", index, layer=name, type=ltype, arg=key))
+            else:
+                args[key] = default
+    return (None if problems else args), problems
+
+
+def _value_ok(kind: str, value) -> bool:
+    if kind == _COUNT:
+        return _is_int(value) and value >= 1
+    if kind in (_SIZE, _SIZE_OR_NONE):
+        if value is None:
+            return kind == _SIZE_OR_NONE
+        if _is_int(value):
+            return value >= 1
+        return (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(_is_int(v) and v >= 1 for v in value)
+        )
+    if kind == _PADDING:
+        return value in PADDINGS
+    if kind == _ACTIVATION_OR_NONE:
+        return value is None or value in ACTIVATIONS
+    if kind == _ACTIVATION:
+        return value in ACTIVATIONS
+    if kind == _BOOL:
+        return isinstance(value, bool)
+    if kind == _RATE:
+        return _is_number(value) and 0 <= value < 1
+    if kind == _FRACTION:
+        return _is_number(value) and 0 <= value <= 1
+    if kind == _POSITIVE_FLOAT:
+        return _is_number(value) and value > 0
+    raise AssertionError(kind)
+
+
+_WINDOWED = ("Conv2D", "MaxPooling2D", "AveragePooling2D")
+_NEEDS_IMAGE = (*_WINDOWED, "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten")
+_POOLS = ("MaxPooling2D", "AveragePooling2D")
+
+
+def _prod(shape) -> int:
+    return math.prod(shape)
+
+
+def summarize(spec: ModelSpec, *, batch_size: int = MEMORY_BATCH_SIZE) -> Summary:
+    """Works out shapes, weights, compute and memory of every layer, and what is wrong.
+
+    Pure Python (no TensorFlow). Shapes follow Keras exactly, so a spec without errors builds in
+    Keras with the same output shapes and parameter counts.
+
+    Args:
+        spec: the model to summarize.
+        batch_size: training batch size used for the activation-memory cap.
+
+    Returns:
+        A :class:`Summary`. From the first layer whose output cannot be worked out (a size below 1,
+        a bad argument, a layer in the wrong place) on, rows carry ``None`` shapes and numbers
+        instead of made-up ones; the problems say why.
+    """
+    names = layer_names(spec)
+    problems: list[Problem] = []
+    rows: list[LayerRow] = []
+    shape: tuple | None = tuple(spec.input_shape)
+    pools_seen = 0  # downsampling layers so far, to explain where an image got small
+
+    if not spec.layers:
+        problems.append(_problem("empty"))
+
+    for i, (name, layer) in enumerate(zip(names, spec.layers, strict=True)):
+        ltype = layer["type"]
+        args, arg_problems = _check_args(i, name, layer)
+        problems += arg_problems
+        params = trainable = macs = None
+        out: tuple | None = None
+        if args is None or shape is None:
+            rows.append(LayerRow(i, name, ltype, None, None, None, None, None))
+            shape = None
+            continue
+
+        flat = len(shape) == 1
+        if ltype in _NEEDS_IMAGE and flat:
+            if ltype == "Flatten":
+                problems.append(_problem("flatten_flat", i, layer=name))
+                out, params, trainable, macs = shape, 0, 0, 0
+            else:
+                problems.append(_problem("needs_image", i, layer=name, type=ltype))
+        elif ltype == "Dense" and not flat:
+            problems.append(_problem("dense_needs_flat", i, layer=name, shape=_shape_text(shape)))
+        elif ltype in _WINDOWED:
+            out, params, macs, window_problems = _windowed(i, name, ltype, args, shape, pools_seen)
+            trainable = params
+            problems += window_problems
+            if ltype in _POOLS:
+                pool = _pair(args["pool_size"])
+                strides = pool if args["strides"] is None else _pair(args["strides"])
+                if pool == (1, 1) and strides == (1, 1):
+                    problems.append(_problem("pool_does_nothing", i, layer=name))
+                else:
+                    pools_seen += 1
+            elif _pair(args["strides"]) != (1, 1):
+                pools_seen += 1
+        elif ltype == "Flatten":
+            out, params, trainable, macs = (_prod(shape),), 0, 0, 0
+        elif ltype in ("GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+            out, params, trainable, macs = (shape[-1],), 0, 0, 0
+        elif ltype == "Dense":
+            units, fan_in = args["units"], shape[0]
+            out, macs = (units,), fan_in * units
+            params = trainable = fan_in * units + (units if args["use_bias"] else 0)
+        elif ltype == "BatchNormalization":
+            channels = shape[-1]
+            out = shape
+            params, trainable, macs = 4 * channels, 2 * channels, 0
+        else:  # Dropout, Activation: same shape, no weights
+            out, params, trainable, macs = shape, 0, 0, 0
+
+        act_bytes = None if out is None else _prod(out) * BYTES_PER_VALUE
+        rows.append(LayerRow(i, name, ltype, out, params, trainable, macs, act_bytes))
+        shape = out
+
+    summary = Summary(spec, rows, _prod(spec.input_shape) * BYTES_PER_VALUE, problems)
+    problems += _head_problems(spec, summary)
+    problems += _resource_problems(summary, batch_size)
+    problems.sort(key=lambda p: (not p.is_error, -1 if p.layer_index is None else p.layer_index))
+    return summary
+
+
+def _windowed(i, name, ltype, args, shape, pools_seen):
+    """Output shape, params, MACs and problems of a Conv2D or pooling layer (params all train)."""
+    is_conv = ltype == "Conv2D"
+    window = _pair(args["kernel_size"] if is_conv else args["pool_size"])
+    strides = _pair(args["strides"]) if args["strides"] is not None else window
+    padding = args["padding"]
+    size = tuple(conv_output_size(shape[a], window[a], strides[a], padding) for a in range(2))
+    if min(size) < 1:
+        problem = _problem(
+            "conv_too_small" if is_conv else "pool_too_small",
+            i,
+            layer=name,
+            size=_shape_text(shape[:2]),
+            window=_shape_text(window),
+            result=_shape_text(size),
+            pools=pools_seen,
+        )
+        return None, None, None, [problem]
+    in_c = shape[-1]
+    if not is_conv:
+        return (*size, in_c), 0, 0, []
+    filters = args["filters"]
+    out = (*size, filters)
+    params = window[0] * window[1] * in_c * filters + (filters if args["use_bias"] else 0)
+    return out, params, _prod(out) * window[0] * window[1] * in_c, []
+
+
+def _head_problems(spec: ModelSpec, summary: Summary) -> list[Problem]:
+    """The last layers must turn the features into one score per class."""
+    problems = []
+    layers, rows = spec.layers, summary.rows
+    if not layers:
+        return problems
+    # Activation layers after the last Dense are part of the head (Dense(10) + Activation).
+    last = len(layers) - 1
+    while last > 0 and layers[last]["type"] == "Activation":
+        last -= 1
+    head = layers[last]
+    name = rows[last].name
+    want = spec.num_classes
+    if head["type"] != "Dense":
+        problems.append(_problem("last_not_dense", last, layer=name, classes=want))
+        return problems
+    units = head.get("units")
+    if _is_int(units) and units != want:
+        problems.append(_problem("wrong_units", last, layer=name, units=units, classes=want))
+    final = None
+    for layer in layers[last:]:
+        act = layer.get("activation")
+        if layer["type"] == "Dense" or act not in (None, "linear"):
+            final = act
+    if final != "softmax":
+        problems.append(_problem("no_softmax", last, layer=name, activation=str(final or "linear")))
+    return problems
+
+
+def _resource_problems(summary: Summary, batch_size: int) -> list[Problem]:
+    problems = []
+    if summary.total_params > MAX_PARAMS:
+        problems.append(
+            _problem(
+                "too_many_params",
+                params=summary.total_params,
+                cap=MAX_PARAMS,
+            )
+        )
+    memory = summary.training_memory_bytes(batch_size)
+    if memory > MAX_ACTIVATION_BYTES:
+        # Point at the layer with the biggest output: that is where shrinking helps most.
+        biggest = max(summary.rows, key=lambda r: r.activation_bytes or 0)
+        problems.append(
+            _problem(
+                "too_much_memory",
+                biggest.index,
+                layer=biggest.name,
+                mb=round(memory / 2**20),
+                cap_mb=round(MAX_ACTIVATION_BYTES / 2**20),
+                batch=batch_size,
+            )
+        )
+    return problems
+
+
+def validate(spec: ModelSpec, *, batch_size: int = MEMORY_BATCH_SIZE) -> list[Problem]:
+    """Returns every problem of ``spec`` (errors and warnings); see :func:`summarize`.
+
+    Args:
+        spec: the model to check.
+        batch_size: training batch size used for the activation-memory cap.
+
+    Returns:
+        The problems, errors first. The spec can be built when none has severity ``"error"``.
+    """
+    return summarize(spec, batch_size=batch_size).problems

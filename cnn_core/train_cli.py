@@ -1,0 +1,220 @@
+"""Command line for the training engine: ``python -m cnn_core.train --preset blog --epochs 40``.
+
+It trains with the same engine and writes the same run folder the app reads (owner ``--owner``,
+``cli`` by default), shows a text progress bar, prints the test evaluation the blog's way, and can
+export the trained model to ``models/`` as a shipped pretrained model (``--export NAME``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import signal
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Returns the argument parser of ``python -m cnn_core.train``."""
+    from cnn_core.train import OPTIMIZERS, PRECISIONS, SCHEDULES
+
+    p = argparse.ArgumentParser(
+        prog="python -m cnn_core.train",
+        description="Train a CNN Studio model on CIFAR-10, MNIST or Fashion-MNIST.",
+    )
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--preset", choices=("blog", "lenet", "fast"), help="a ready-made model")
+    what.add_argument("--design", type=Path, help="a design JSON (ModelSpec.to_json)")
+    what.add_argument("--continue", dest="continue_run", metavar="RUN_ID", help="continue a run")
+    p.add_argument("--extra-epochs", type=int, default=5, help="epochs to add with --continue")
+    p.add_argument("--recipe", choices=("blog", "fast"), help="start from a recipe's settings")
+    p.add_argument("--dataset", default=None, choices=("cifar10", "mnist", "fashion_mnist"))
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--time-budget", type=float, help="stop after this many seconds of training")
+    p.add_argument("--optimizer", choices=OPTIMIZERS)
+    p.add_argument("--lr", type=float, help="(peak) learning rate")
+    p.add_argument("--schedule", choices=SCHEDULES)
+    p.add_argument("--momentum", type=float)
+    p.add_argument("--weight-decay", type=float)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--train-size", type=int, help="use only the first N training images")
+    p.add_argument("--val-size", type=int)
+    p.add_argument("--augment", action="store_true", default=None, help="flips and crops")
+    p.add_argument("--label-smoothing", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--precision", choices=PRECISIONS)
+    p.add_argument("--runs-dir", type=Path, help="runs folder (default $CNN_STUDIO_RUNS or runs/)")
+    p.add_argument("--owner", default="cli", help="visitor id that owns the run (default: cli)")
+    p.add_argument("--tta", action="store_true", help="also report test accuracy with flips")
+    p.add_argument("--export", metavar="NAME", help="save the trained model as models/NAME")
+    p.add_argument("--note", default="", help="a note stored with an exported model")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p
+
+
+def _settings(args):
+    from cnn_core.train import TrainSettings, fast_settings
+
+    if args.recipe == "fast" or (args.recipe is None and args.preset == "fast"):
+        settings = fast_settings()
+    else:
+        settings = TrainSettings()  # the blog's recipe: SGD 0.01, batch 32, 40 epochs
+    changes = {
+        "dataset": args.dataset,
+        "epochs": args.epochs,
+        "time_budget_s": args.time_budget,
+        "optimizer": args.optimizer,
+        "learning_rate": args.lr,
+        "schedule": args.schedule,
+        "momentum": args.momentum,
+        "weight_decay": args.weight_decay,
+        "batch_size": args.batch_size,
+        "train_size": args.train_size,
+        "val_size": args.val_size,
+        "augment": args.augment,
+        "label_smoothing": args.label_smoothing,
+        "seed": args.seed,
+        "precision": args.precision,
+    }
+    return settings.replace(**{k: v for k, v in changes.items() if v is not None})
+
+
+def _spec(args, settings):
+    from cnn_core.data import load_dataset
+    from cnn_core.presets import get_preset
+    from cnn_core.spec import ModelSpec
+
+    if args.design:
+        return ModelSpec.from_json(args.design.read_text())
+    data = load_dataset(settings.dataset, val_size=settings.val_size)
+    return get_preset(args.preset or "blog", data.input_shape, data.num_classes)
+
+
+def _clock(seconds) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = int(max(seconds, 0))
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def progress_line(snap, width: int = 24) -> str:
+    """One line of text progress: bar, epoch, batch, loss, accuracy, speed, time left."""
+    filled = round(snap.progress * width)
+    bar = "#" * filled + "-" * (width - filled)
+    last = snap.batch_log[-1] if snap.batch_log else {}
+    loss = last.get("loss", float("nan"))
+    acc = last.get("accuracy", float("nan"))
+    return (
+        f"[{bar}] epoch {snap.epoch}/{snap.epochs} batch {snap.batch}/{snap.batches_per_epoch} "
+        f"loss {loss:.4f} acc {acc:.4f} | {snap.images_per_second:.0f} img/s | "
+        f"{_clock(snap.elapsed_s)} elapsed, {_clock(snap.eta_s)} left"
+    )
+
+
+def _epoch_line(entry: dict) -> str:
+    val = entry.get("val_accuracy")
+    val_text = "" if val is None else f" val_loss {entry['val_loss']:.4f} val_acc {val:.4f}"
+    part = " (partial)" if entry.get("partial") else ""
+    return (
+        f"epoch {entry['epoch']}{part}: loss {entry['loss']:.4f} acc {entry['accuracy']:.4f}"
+        f"{val_text} ({entry['seconds']:.1f} s)"
+    )
+
+
+def _watch(handle, quiet: bool) -> None:
+    tty = sys.stdout.isatty()
+    printed_epochs = 0
+    last_print = 0.0
+    interrupted = False
+
+    def on_signal(signum, frame):
+        nonlocal interrupted
+        interrupted = True
+        handle.stop()
+
+    old = signal.signal(signal.SIGINT, on_signal)
+    try:
+        while not handle.join(timeout=0.5):
+            snap = handle.snapshot()
+            for entry in snap.epoch_log[printed_epochs:]:
+                if tty and not quiet:
+                    print("\r" + " " * 120 + "\r", end="")
+                print(_epoch_line(entry), flush=True)
+            printed_epochs = len(snap.epoch_log)
+            if quiet or snap.status == "queued":
+                continue
+            if tty:
+                print("\r" + progress_line(snap)[:150], end="", flush=True)
+            elif time.monotonic() - last_print > 30:
+                print(progress_line(snap), flush=True)
+                last_print = time.monotonic()
+        snap = handle.snapshot()
+        if tty and not quiet:
+            print()
+        for entry in snap.epoch_log[printed_epochs:]:
+            print(_epoch_line(entry), flush=True)
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if interrupted:
+        print("stopped by Ctrl-C; the weights learned so far were kept", flush=True)
+
+
+def main(argv=None) -> int:
+    """Runs the command line; returns the exit code (0 when the run finished or was stopped)."""
+    args = build_parser().parse_args(argv)
+    from cnn_core import locales
+    from cnn_core.train import continue_training, start_training
+
+    if args.continue_run:
+        handle = continue_training(
+            args.continue_run, args.extra_epochs, owner=args.owner, runs_dir=args.runs_dir
+        )
+        settings = None
+    else:
+        settings = _settings(args)
+        spec = _spec(args, settings)
+        handle = start_training(spec, settings, owner=args.owner, runs_dir=args.runs_dir)
+    print(f"run {handle.run_id} -> {handle.path}", flush=True)
+    _watch(handle, args.quiet)
+    snap = handle.snapshot()
+    message = locales.t(snap.message_key, "en", **snap.message_args) if snap.message_key else ""
+    print(f"status: {snap.status}. {message}", flush=True)
+    for key in snap.advice:
+        print(f"  - {locales.t(key, 'en')}")
+    if snap.status == "failed":
+        print(f"details: {handle.path / 'error.log'}", file=sys.stderr)
+        return 1
+    if snap.evaluation:
+        print(f"test ({snap.evaluation['num_examples']} images) {snap.evaluation['blog_line']}")
+    tta = None
+    if args.tta or args.export:
+        tta = _tta(handle, args)
+        if tta is not None and args.tta:
+            print(f"test with flips {tta['blog_line']}")
+    if args.export and snap.status in ("finished", "stopped") and snap.evaluation:
+        from cnn_core.pretrained import export_run
+
+        command = "python -m cnn_core.train " + shlex.join(argv if argv else sys.argv[1:])
+        path = export_run(handle, args.export, command=command, note=args.note, tta=tta)
+        print(f"exported {path}")
+    return 0 if snap.status in ("finished", "stopped") else 2
+
+
+def _tta(handle, args):
+    from cnn_core.data import load_dataset
+    from cnn_core.evaluate import evaluate_model
+    from cnn_core.train import TrainSettings, load_run_model
+
+    try:
+        model = load_run_model(handle.run_id, args.owner, args.runs_dir)
+    except LookupError:
+        return None
+    info_settings = TrainSettings.from_dict(
+        __import__("json").loads((handle.path / "settings.json").read_text())
+    )
+    data = load_dataset(info_settings.dataset, val_size=info_settings.val_size)
+    return evaluate_model(model, data.x_test, data.y_test, flip=True).to_dict()

@@ -1,0 +1,299 @@
+"""A fake training engine for the Train and Evaluate page tests. TEST-ONLY.
+
+It has the shape of ``cnn_core.train`` (see docs/CONTRACTS.md) but no thread and no TensorFlow in
+training: a run moves forward only when the test calls :func:`advance`, so a test decides exactly
+what the page sees on its next run. The pages pick it up through ``CNN_STUDIO_FAKE_ENGINE``
+(see ``ui.training.engine``). Only :func:`load_run_model` builds a (tiny, real) Keras model, so the
+Evaluate page can be checked against ``cnn_core.evaluate``.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import asdict, dataclass, field
+
+MODULE = __name__
+
+BATCHES_PER_EPOCH = 4
+_LOCK = threading.Lock()
+_RUNS: dict[str, _Run] = {}
+_COUNTER = [0]
+# Set by a test: another visitor holds the training slot, so start_training raises.
+busy = False
+# What the next started run does once it runs: "normal", "diverge" or "fail".
+script = "normal"
+ADVICE = ["train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam"]
+FAIL_KEY = "train.error.memory"  # a real engine key (cnn_core/locales/train.py)
+
+
+class TrainingBusyError(RuntimeError):
+    """Another visitor is training."""
+
+
+@dataclass
+class TrainSettings:
+    dataset: str = "cifar10"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.01
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    schedule: str = "constant"
+    batch_size: int = 32
+    epochs: int = 40
+    time_budget_s: float | None = None
+    train_size: int | None = None
+    val_size: int = 5000
+    augment: bool = False
+    label_smoothing: float = 0.0
+    seed: int = 0
+    precision: str = "auto"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainSettings:
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Snapshot:
+    run_id: str
+    status: str
+    message_key: str | None
+    message_args: dict
+    epoch: int
+    epochs: int
+    batch: int
+    batches_per_epoch: int
+    batch_log: list
+    epoch_log: list
+    images_per_second: float
+    elapsed_s: float
+    eta_s: float | None
+    progress: float
+    advice: list = field(default_factory=list)
+
+
+@dataclass
+class RunInfo:
+    run_id: str
+    owner: str
+    created: str
+    spec: dict
+    settings: dict
+    status: str
+    epoch_log: list = field(default_factory=list)
+    evaluation: dict | None = None
+    message_key: str | None = None
+    message_args: dict = field(default_factory=dict)
+    path: object = None
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.epoch_log)
+
+    @property
+    def has_model(self) -> bool:
+        return True
+
+
+@dataclass
+class _Run:
+    info: RunInfo
+    script: str
+    epochs: int
+    step: int = 0
+    batch_log: list = field(default_factory=list)
+    stop_requested: bool = False
+    message_key: str | None = None
+
+
+class RunHandle:
+    def __init__(self, run: _Run):
+        self._run = run
+        self.run_id = run.info.run_id
+
+    @property
+    def done(self) -> bool:
+        return self._run.info.status not in ("queued", "running", "stopping")
+
+    def snapshot(self) -> Snapshot:
+        run = self._run
+        with _LOCK:
+            epoch = len(run.info.epoch_log)
+            batch = run.step - epoch * BATCHES_PER_EPOCH if run.step else 0
+            total = run.epochs * BATCHES_PER_EPOCH
+            return Snapshot(
+                run_id=run.info.run_id,
+                status=run.info.status,
+                message_key=run.message_key,
+                message_args={},
+                epoch=epoch,
+                epochs=run.epochs,
+                batch=batch,
+                batches_per_epoch=BATCHES_PER_EPOCH,
+                batch_log=list(run.batch_log),
+                epoch_log=list(run.info.epoch_log),
+                images_per_second=100.0,
+                elapsed_s=float(run.step),
+                eta_s=float(total - run.step),
+                progress=min(1.0, run.step / total),
+                advice=ADVICE if run.info.status == "diverged" else [],
+            )
+
+    def stop(self) -> None:
+        with _LOCK:
+            self._run.stop_requested = True
+            if self._run.info.status == "running":
+                self._run.info.status = "stopping"
+
+    def join(self, timeout=None) -> bool:
+        return self.done
+
+
+def reset() -> None:
+    """Forgets every run (call at the start of each test)."""
+    global busy, script
+    with _LOCK:
+        _RUNS.clear()
+    busy = False
+    script = "normal"
+
+
+def _new_run(spec, settings, owner: str, run_id: str | None = None) -> _Run:
+    _COUNTER[0] += 1
+    spec_dict = spec if isinstance(spec, dict) else spec.to_dict()
+    settings_dict = settings if isinstance(settings, dict) else settings.to_dict()
+    info = RunInfo(
+        run_id=run_id or f"run{_COUNTER[0]:03d}",
+        owner=owner,
+        created=f"2026-11-27T16:{_COUNTER[0]:02d}:00",
+        spec=spec_dict,
+        settings=settings_dict,
+        status="running",
+    )
+    return _Run(info=info, script=script, epochs=int(settings_dict["epochs"]))
+
+
+def start_training(spec, settings, *, owner, runs_dir=None, data=None) -> RunHandle:
+    if busy:
+        raise TrainingBusyError("busy")
+    run = _new_run(spec, settings, owner)
+    with _LOCK:
+        _RUNS[run.info.run_id] = run
+    return RunHandle(run)
+
+
+def continue_training(run_id, extra_epochs, *, owner, runs_dir=None) -> RunHandle:
+    if busy:
+        raise TrainingBusyError("busy")
+    run = _RUNS[run_id]
+    if run.info.owner != owner:
+        raise KeyError(run_id)
+    with _LOCK:
+        run.epochs = len(run.info.epoch_log) + int(extra_epochs)
+        run.step = len(run.info.epoch_log) * BATCHES_PER_EPOCH
+        run.info.status = "running"
+        run.stop_requested = False
+        run.script = "normal"
+    return RunHandle(run)
+
+
+def _curve(step: int) -> tuple[float, float]:
+    return 2.3 / (1 + 0.2 * step), 1 - 0.9 / (1 + 0.1 * step)
+
+
+def advance(batches: int = 1) -> None:
+    """Moves every active run forward by ``batches`` batches (the test's clock)."""
+    with _LOCK:
+        for run in _RUNS.values():
+            for _ in range(batches):
+                info = run.info
+                if info.status not in ("running", "stopping"):
+                    break
+                if run.stop_requested:
+                    info.status = "stopped"
+                    break
+                run.step += 1
+                loss, acc = _curve(run.step)
+                if run.script == "diverge" and run.step >= 2:
+                    loss = math.nan
+                run.batch_log.append({"step": run.step, "loss": loss, "accuracy": acc})
+                if run.script == "diverge" and run.step >= 2:
+                    info.status = "diverged"
+                    break
+                if run.script == "fail" and run.step >= 2:
+                    info.status = "failed"
+                    run.message_key = FAIL_KEY
+                    break
+                if run.step % BATCHES_PER_EPOCH == 0:
+                    epoch = run.step // BATCHES_PER_EPOCH
+                    info.epoch_log.append(
+                        {
+                            "epoch": epoch,
+                            "loss": loss,
+                            "accuracy": acc,
+                            "val_loss": loss * 1.1,
+                            "val_accuracy": acc * 0.9,
+                            "seconds": 1.0,
+                        }
+                    )
+                    if epoch >= run.epochs:
+                        info.status = "finished"
+                        info.evaluation = {"accuracy": acc * 0.88, "loss": loss * 1.2}
+                        break
+
+
+def current_run(owner) -> RunHandle | None:
+    with _LOCK:
+        mine = [r for r in _RUNS.values() if r.info.owner == owner]
+    if not mine:
+        return None
+    return RunHandle(max(mine, key=lambda r: r.info.created))
+
+
+def list_runs(owner, runs_dir=None) -> list[RunInfo]:
+    with _LOCK:
+        mine = [r.info for r in _RUNS.values() if r.info.owner == owner]
+    return sorted(mine, key=lambda i: i.created, reverse=True)
+
+
+def load_run(run_id, owner, runs_dir=None) -> RunInfo:
+    run = _RUNS.get(run_id)
+    if run is None or run.info.owner != owner:
+        raise KeyError(run_id)
+    return run.info
+
+
+def delete_run(run_id, owner, runs_dir=None) -> None:
+    load_run(run_id, owner)
+    with _LOCK:
+        del _RUNS[run_id]
+
+
+def add_finished_run(spec, owner: str, *, epochs: int = 2, dataset: str = "cifar10") -> str:
+    """Registers a finished run directly (for history and Evaluate tests); returns its id."""
+    settings = TrainSettings(dataset=dataset, epochs=epochs, batch_size=32).to_dict()
+    run = _new_run(spec, settings, owner)
+    with _LOCK:
+        _RUNS[run.info.run_id] = run
+    advance(epochs * BATCHES_PER_EPOCH)
+    return run.info.run_id
+
+
+def load_run_model(run_id, owner, runs_dir=None):
+    """A tiny real Keras model built from the run's spec with fixed weights (seeded)."""
+    import keras
+
+    from cnn_core.model import build_model
+    from cnn_core.spec import ModelSpec
+
+    info = load_run(run_id, owner)
+    keras.utils.set_random_seed(1234)
+    return build_model(ModelSpec.from_dict(info.spec))
+
+
+def quick_demo_settings() -> TrainSettings:
+    return TrainSettings(epochs=1, train_size=3000, time_budget_s=30)

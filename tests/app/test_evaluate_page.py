@@ -1,0 +1,126 @@
+"""The Evaluate page on a tiny real Keras model: its numbers are cnn_core.evaluate's."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from cnn_core import locales
+from cnn_core.data import class_names, load_dataset
+from cnn_core.evaluate import blog_line, evaluate_model
+from tests.app import fake_engine as fe
+from tests.app.test_train_page import TINY_SPEC, VID, figures, no_errors, texts
+from tests.conftest import app_test
+
+PAGE = "pages/09_evaluate.py"
+
+
+@pytest.fixture(autouse=True)
+def fake_engine(monkeypatch):
+    monkeypatch.setenv("CNN_STUDIO_FAKE_ENGINE", fe.MODULE)
+    fe.reset()
+    yield fe
+    fe.reset()
+
+
+def plotly_array(value) -> np.ndarray:
+    """Plotly sends numpy arrays as base64 typed arrays ({"dtype", "bdata", "shape"})."""
+    if isinstance(value, dict) and "bdata" in value:
+        shape = [int(n) for n in str(value.get("shape", "-1")).split(",")]
+        raw = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return raw.reshape(shape)
+    return np.asarray(value)
+
+
+def open_evaluate(lang="en"):
+    at = app_test(PAGE, lang=lang, timeout=120)
+    at.query_params["vid"] = VID
+    return at.run()
+
+
+def _has_pretrained() -> bool:
+    try:
+        from cnn_core.pretrained import list_pretrained
+    except ImportError:
+        return False
+    return bool(list_pretrained())
+
+
+def test_without_models_the_page_points_to_training():
+    if _has_pretrained():
+        pytest.skip("shipped models are always offered")
+    at = open_evaluate()
+    no_errors(at)
+    assert locales.t("evalp.nothing", "en") in texts(at.info)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_blog_line_per_class_and_confusion_match_cnn_core(data_dir, lang):
+    run_id = fe.add_finished_run(TINY_SPEC, VID, epochs=1)
+    at = open_evaluate(lang)
+    no_errors(at)
+    assert at.selectbox(key="evaluate_model").value.startswith(f"run:{run_id}:")
+
+    ds = load_dataset("cifar10")
+    expected = evaluate_model(fe.load_run_model(run_id, VID), ds.x_test, ds.y_test)
+    code = [c.value for c in at.code]
+    assert blog_line(expected) in code
+    assert "Accuracy: 75.24% | Loss: 0.71711" in code
+
+    names = class_names("cifar10", lang)
+    per_class = next(
+        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("evalp.per_class.title", lang)
+    )
+    assert per_class["data"][0]["x"] == names
+    assert per_class["data"][0]["y"] == pytest.approx(100 * expected.per_class_accuracy)
+
+    confusion = next(
+        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("evalp.confusion.title", lang)
+    )
+    assert np.array_equal(plotly_array(confusion["data"][0]["z"]), expected.confusion)
+
+    # The cell selectboxes start on the most common confusion; their images are that cell's.
+    cm = expected.confusion.copy()
+    np.fill_diagonal(cm, -1)
+    i, j = np.unravel_index(np.argmax(cm), cm.shape)
+    assert (at.selectbox(key="evaluate_true").value, at.selectbox(key="evaluate_pred").value) == (
+        i,
+        j,
+    )
+    at.selectbox(key="evaluate_true").set_value(2)
+    at.selectbox(key="evaluate_pred").set_value(2).run()
+    no_errors(at)
+    count = locales.t(
+        "evalp.cell.count", lang, n=int(expected.confusion[2, 2]), true=names[2], pred=names[2]
+    )
+    assert count in texts(at.markdown)
+    assert {b.proto.label for b in at.download_button} == {
+        locales.t(k, lang)
+        for k in ("evalp.download.model", "evalp.download.metrics", "evalp.download.design")
+    }
+
+
+def test_a_clicked_cell_moves_the_selectboxes():
+    from ui.training import clicked_cell
+
+    event = {"selection": {"points": [{"x": 3, "y": 5, "curve_number": 1}]}}
+    assert clicked_cell(event) == (5, 3)
+    assert clicked_cell({"selection": {"points": []}}) is None
+
+
+def test_second_visit_uses_the_cached_evaluation(data_dir, monkeypatch):
+    run_id = fe.add_finished_run(TINY_SPEC, VID, epochs=1)
+    at = open_evaluate()
+    no_errors(at)
+    calls = []
+    original = fe.load_run_model
+    monkeypatch.setattr(fe, "load_run_model", lambda *a, **k: calls.append(a) or original(*a, **k))
+    again = open_evaluate()
+    no_errors(again)
+    assert calls == []  # served from the store, not re-evaluated
+    assert json.loads(json.dumps(again.selectbox(key="evaluate_model").value)).startswith(
+        f"run:{run_id}"
+    )

@@ -1,0 +1,245 @@
+"""The Train page with a fake engine: states, live curves, stop, history, compare, delete."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cnn_core import locales
+from tests.app import fake_engine as fe
+from tests.conftest import app_test
+
+PAGE = "pages/08_train.py"
+VID = "testvisitor0123456789"
+TINY_SPEC = {
+    "name": "tiny",
+    "input_shape": [32, 32, 3],
+    "num_classes": 10,
+    "layers": [
+        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
+        {"type": "GlobalAveragePooling2D"},
+        {"type": "Dense", "units": 10, "activation": "softmax"},
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def fake_engine(monkeypatch):
+    monkeypatch.setenv("CNN_STUDIO_FAKE_ENGINE", fe.MODULE)
+    fe.reset()
+    yield fe
+    fe.reset()
+
+
+def open_train(lang: str = "en"):
+    at = app_test(PAGE, lang=lang)
+    at.query_params["vid"] = VID
+    return at.run()
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def figures(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def no_errors(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def start_quick(at):
+    at.button(key="train_quick").click().run()
+    no_errors(at)
+    return at
+
+
+def test_start_shows_running_state_progress_and_charts():
+    at = open_train()
+    no_errors(at)
+    assert fe.list_runs(VID) == []
+    start_quick(at)
+    assert [r.status for r in fe.list_runs(VID)] == ["running"]
+    assert locales.t("trainp.state.running", "en") in texts(at.info)
+    assert at.button(key="train_stop")
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert locales.t("trainp.chart.loss", "en") in titles
+    assert locales.t("trainp.chart.accuracy", "en") in titles
+    # The start button is gone while the visitor's run trains: no second job.
+    assert not [b for b in at.button if b.key == "train_start"]
+
+
+def test_live_update_follows_the_engine():
+    at = start_quick(open_train())
+    fe.advance(3)
+    at.run()
+    loss, acc = fe._curve(3)
+    captions = texts(at.caption)
+    assert locales.t("trainp.caption.batch", "en", step=3, value=f"{loss:.3f}") in captions
+    assert locales.t("trainp.caption.batch", "en", step=3, value=f"{100 * acc:.1f}%") in captions
+    loss_fig = next(
+        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("trainp.chart.loss", "en")
+    )
+    per_batch = loss_fig["data"][0]
+    assert per_batch["y"] == pytest.approx([fe._curve(s)[0] for s in (1, 2, 3)])
+    # x is in epochs: batch 3 of 4 is three quarters into epoch 1.
+    assert per_batch["x"][-1] == pytest.approx(3 / fe.BATCHES_PER_EPOCH)
+
+    fe.advance(1)  # completes epoch 1 -> per-epoch points appear
+    at.run()
+    loss, acc = fe._curve(4)
+    assert (
+        locales.t("trainp.caption.loss", "en", epoch=1, train=f"{loss:.3f}", val=f"{loss * 1.1:.3f}")
+        in texts(at.caption)
+    )
+
+
+def test_stop_keeps_the_run_and_shows_stopped():
+    at = start_quick(open_train())
+    fe.advance(2)
+    at.run()
+    at.button(key="train_stop").click().run()
+    no_errors(at)
+    assert fe.list_runs(VID)[0].status == "stopping"
+    fe.advance(1)
+    at.run()
+    no_errors(at)
+    assert fe.list_runs(VID)[0].status == "stopped"
+    assert locales.t("trainp.state.stopped", "en", epochs=0) in texts(at.warning)
+    # Back to the start button, and the stopped run is in the history.
+    assert at.button(key="train_start")
+    table = at.dataframe[0].value  # the history table comes first
+    assert list(table[locales.t("trainp.col.status", "en")]) == [
+        locales.t("train.status.stopped", "en")
+    ]
+
+
+def test_diverged_run_explains_and_advises():
+    fe.script = "diverge"
+    at = start_quick(open_train())
+    fe.advance(5)
+    at.run()
+    no_errors(at)
+    assert locales.t("trainp.state.diverged", "en") in texts(at.error)
+    advice = "\n".join(texts(at.markdown))
+    for key in fe.ADVICE:
+        assert locales.t(key, "en") in advice
+
+
+def test_failed_run_gives_the_reason_without_traceback():
+    fe.script = "fail"
+    at = start_quick(open_train("pt"))
+    fe.advance(3)
+    at.run()
+    no_errors(at)
+    expected = locales.t("trainp.state.failed", "pt", reason=locales.t(fe.FAIL_KEY, "pt"))
+    assert expected in texts(at.error)
+    assert not any("Traceback" in m for m in texts(at.error) + texts(at.markdown))
+
+
+def test_busy_slot_offers_retry_and_starts_nothing():
+    fe.busy = True
+    at = open_train()
+    at.button(key="train_start").click().run()
+    no_errors(at)
+    assert locales.t("trainp.state.busy", "en") in texts(at.warning)
+    assert fe.list_runs(VID) == []
+    fe.busy = False
+    at.button(key="train_retry").click().run()
+    no_errors(at)
+    runs = fe.list_runs(VID)
+    assert len(runs) == 1 and runs[0].spec["name"] == "blog"
+    assert locales.t("trainp.state.busy", "en") not in texts(at.warning)
+
+
+def test_reload_reattaches_to_the_running_job():
+    at = start_quick(open_train())
+    fe.advance(2)
+    again = open_train()  # a new session (reload) with the same visitor id in the URL
+    no_errors(again)
+    assert locales.t("trainp.state.running", "en") in texts(again.info)
+    assert again.button(key="train_stop")
+
+
+def test_compare_two_runs_overlays_their_validation_curves():
+    first = fe.add_finished_run(TINY_SPEC, VID, epochs=2)
+    second = fe.add_finished_run(TINY_SPEC, VID, epochs=3)
+    at = open_train()
+    no_errors(at)
+    at.multiselect(key="train_compare").select(first).select(second).run()
+    no_errors(at)
+    title = locales.t("trainp.compare.chart.accuracy", "en")
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
+    assert [trace["name"] for trace in fig["data"]] == [first, second]
+    expected = [
+        [100 * e["val_accuracy"] for e in fe.load_run(rid, VID).epoch_log] for rid in (first, second)
+    ]
+    assert [trace["y"] for trace in fig["data"]] == [pytest.approx(e) for e in expected]
+    colors = [trace["line"]["color"] for trace in fig["data"]]
+    assert len(set(colors)) == 2
+    side_by_side = at.dataframe[1].value  # after the history table
+    assert list(side_by_side.columns) == [first, second]
+
+
+def test_delete_needs_confirmation():
+    run_id = fe.add_finished_run(TINY_SPEC, VID)
+    at = open_train()
+    assert at.button(key="train_delete").disabled
+    at.checkbox(key="train_delete_confirm").check().run()
+    at.button(key="train_delete").click().run()
+    no_errors(at)
+    assert fe.list_runs(VID) == []
+    assert locales.t("trainp.delete.done", "en", run=run_id) in texts(at.success)
+
+
+def test_continue_training_adds_epochs():
+    run_id = fe.add_finished_run(TINY_SPEC, VID, epochs=2)
+    at = open_train()
+    at.number_input(key="train_continue_epochs").set_value(3).run()
+    at.button(key="train_continue").click().run()
+    no_errors(at)
+    assert fe.load_run(run_id, VID).status == "running"
+    assert locales.t("trainp.state.running", "en") in texts(at.info)
+    fe.advance(3 * fe.BATCHES_PER_EPOCH)
+    at.run()
+    assert len(fe.load_run(run_id, VID).epoch_log) == 5
+
+
+def test_design_from_build_page_is_what_trains():
+    at = app_test(PAGE, lang="en")
+    at.query_params["vid"] = VID
+    settings = {**fe.TrainSettings(epochs=7, optimizer="momentum").to_dict()}
+    at.session_state["design"] = {"spec": TINY_SPEC, "settings": settings}
+    at.run()
+    no_errors(at)
+    assert not [b for b in at.button if b.key == "train_quick"]
+    at.button(key="train_start").click().run()
+    run = fe.list_runs(VID)[0]
+    assert run.spec["name"] == "tiny" and run.settings["epochs"] == 7
+    # The Build page's "momentum" is the engine's "sgd_momentum".
+    assert run.settings["optimizer"] == "sgd_momentum"
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_every_state_renders_in_both_languages(lang):
+    """Walk through every state; a missing catalog key would raise and show as an exception."""
+    fe.add_finished_run(TINY_SPEC, VID)
+    at = open_train(lang)
+    no_errors(at)
+    for script in ("normal", "diverge", "fail"):
+        fe.script = script
+        start_quick(at)
+        fe.advance(2)
+        at.run()
+        no_errors(at)
+        if script == "normal":
+            at.button(key="train_stop").click().run()
+            fe.advance(1)
+            at.run()
+            no_errors(at)
+    shown = " ".join(texts(at.markdown) + texts(at.caption) + texts(at.error) + texts(at.info))
+    assert locales.t("trainp.history.title", lang) in texts(at.header)
+    other = "en" if lang == "pt" else "pt"
+    assert locales.t("trainp.intro", other) not in shown

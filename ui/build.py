@@ -1,0 +1,683 @@
+"""Helpers of the Build page: the design in session state, the layer editor, the summary table,
+the volume diagram, training-settings widgets and sharing (URL, JSON file).
+
+The design lives in ``st.session_state["design"]`` as ``{"spec": dict, "settings": dict, "uids":
+list[str]}``. ``uids`` holds one short id per layer, in stack order: widget keys are built from it
+(not from positions), so moving a layer moves its widgets' values with it. Every widget writes
+back through an ``on_change`` callback, which runs before the script, so the whole page is drawn
+from a design that already includes the last edit.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import secrets
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cnn_core import design as designs
+from cnn_core import locales
+from cnn_core.presets import get_preset
+from cnn_core.spec import ModelSpec, SpecError, Summary, summarize
+from ui.charts import PALETTE, style
+from ui.frame import current_language, t
+
+DESIGN_KEY = "design"
+TRAIN_PAGE = "pages/08_train.py"
+URL_KEY = "design"
+_SYNCED = "build_synced_token"
+_FLASH = "build_flash"
+_UPLOAD_ROUND = "build_upload_round"
+_ESTIMATE = "build_estimate"
+
+#: Layer types offered by "add a layer", in a teaching order.
+ADDABLE = (
+    "Conv2D",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "BatchNormalization",
+    "Dropout",
+    "Flatten",
+    "GlobalAveragePooling2D",
+    "Dense",
+    "Activation",
+)
+NEW_LAYER = {
+    "Conv2D": {
+        "filters": 32,
+        "kernel_size": 3,
+        "strides": 1,
+        "padding": "same",
+        "activation": "relu",
+    },
+    "MaxPooling2D": {"pool_size": 2},
+    "AveragePooling2D": {"pool_size": 2},
+    "BatchNormalization": {},
+    "Dropout": {"rate": 0.25},
+    "Flatten": {},
+    "GlobalAveragePooling2D": {},
+    "GlobalMaxPooling2D": {},
+    "Dense": {"units": 64, "activation": "relu"},
+    "Activation": {"activation": "relu"},
+}
+ACTIVATION_CHOICES = ("relu", "sigmoid", "tanh", "softmax", "linear")
+WINDOW_CHOICES = (1, 2, 3, 4, 5, 6, 7)
+STRIDE_CHOICES = (1, 2, 3)
+PADDING_CHOICES = ("valid", "same")
+COUNT_MAX = {"filters": 1024, "units": 4096}
+LR_CHOICES = (
+    1e-5,
+    2e-5,
+    5e-5,
+    1e-4,
+    2e-4,
+    5e-4,
+    1e-3,
+    2e-3,
+    5e-3,
+    1e-2,
+    2e-2,
+    5e-2,
+    0.1,
+    0.2,
+    0.5,
+    1.0,
+)
+BATCH_CHOICES = (16, 32, 64, 128, 256, 512)
+BUDGET_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 60)
+TRAIN_SIZE_CHOICES = (1000, 2000, 5000, 10000, 20000, None)  # None: the whole split
+FULL_TRAIN_SIZE = 45000
+SLOW_TRAINING_S = 15 * 60
+EDITOR_HEIGHT = 900
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers in the learner's language.
+
+
+def fmt_int(value: int | None, lang: str | None = None) -> str:
+    """Formats an integer with the thousands separator of ``lang`` (``229.834`` / ``229,834``)."""
+    if value is None:
+        return "?"
+    text = f"{value:,}"
+    return text.replace(",", ".") if (lang or current_language()) == "pt" else text
+
+
+def fmt_float(value: float, digits: int = 1, lang: str | None = None) -> str:
+    """Formats a decimal number with the decimal mark of ``lang``."""
+    text = f"{value:,.{digits}f}"
+    if (lang or current_language()) == "pt":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def fmt_bytes(value: int | None, lang: str | None = None) -> str:
+    """Formats a byte count as KB/MB."""
+    if value is None:
+        return "?"
+    if value < 2**10:
+        return f"{value} B"
+    if value < 2**20:
+        return f"{fmt_float(value / 2**10, 1, lang)} KB"
+    return f"{fmt_float(value / 2**20, 2, lang)} MB"
+
+
+def fmt_shape(shape) -> str:
+    """``(14, 14, 128)`` -> ``14x14x128``; unknown parts as ``?``."""
+    if shape is None:
+        return "?"
+    return "x".join("?" if v is None else str(v) for v in shape)
+
+
+def fmt_compact(value: int | None, lang: str | None = None) -> str:
+    """Formats a big count short: ``33,9 M`` / ``33.9 M``, ``1.2 G``."""
+    if value is None:
+        return "?"
+    for size, unit in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
+        if value >= size:
+            return f"{fmt_float(value / size, 1, lang)} {unit}"
+    return str(value)
+
+
+def fmt_duration(seconds: float, lang: str | None = None) -> str:
+    """Formats seconds as ``45 s``, ``12 min`` or ``1 h 05 min``."""
+    seconds = max(0.0, float(seconds))
+    if seconds < 90:
+        return f"{fmt_float(seconds, 1 if seconds < 10 else 0, lang)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+# ---------------------------------------------------------------------------------------------
+# The design in session state.
+
+
+def _new_uid() -> str:
+    return secrets.token_hex(4)
+
+
+def _with_uids(design: dict) -> dict:
+    design = copy.deepcopy(design)
+    design["uids"] = [_new_uid() for _ in design["spec"]["layers"]]
+    return design
+
+
+def get_design() -> dict:
+    """Returns the session's design (creating the blog's on first use), with one uid per layer."""
+    design = st.session_state.get(DESIGN_KEY)
+    if not isinstance(design, dict) or "spec" not in design:
+        design = _with_uids(designs.default_design("blog"))
+        st.session_state[DESIGN_KEY] = design
+    if "settings" not in design:
+        design["settings"] = designs.default_settings()
+    uids = design.get("uids")
+    if not isinstance(uids, list) or len(uids) != len(design["spec"]["layers"]):
+        design["uids"] = [_new_uid() for _ in design["spec"]["layers"]]
+    return design
+
+
+def replace_design(new: dict) -> None:
+    """Puts a whole new design in place (preset, URL, file); widgets start from its values."""
+    st.session_state[DESIGN_KEY] = _with_uids(new)
+    forget_settings_widgets()
+    st.session_state.pop(_ESTIMATE, None)
+
+
+def forget_settings_widgets() -> None:
+    """Drops the settings widgets' own state so they show the design's values again."""
+    for key in [k for k in st.session_state if str(k).startswith("build_set_")]:
+        del st.session_state[key]
+
+
+def flash(kind: str, text: str) -> None:
+    """Queues a message (``"error"``/``"success"``) for the next run of the page."""
+    st.session_state[_FLASH] = (kind, text)
+
+
+def show_flash() -> None:
+    """Shows (once) the message queued by :func:`flash`."""
+    item = st.session_state.pop(_FLASH, None)
+    if item:
+        kind, text = item
+        (st.error if kind == "error" else st.success)(text)
+
+
+def load_from_url() -> None:
+    """Opens the design in ``?design=`` once; a bad link leaves the current design as it was."""
+    token = st.query_params.get(URL_KEY)
+    if not token or token == st.session_state.get(_SYNCED):
+        return
+    st.session_state[_SYNCED] = token
+    try:
+        new = designs.decode(token)
+    except designs.DesignError as error:
+        flash("error", t("build.url.bad", reason=error.message(current_language())))
+        return
+    replace_design(new)
+    flash("success", t("build.url.loaded", name=new["spec"].get("name", "")))
+
+
+def sync_url(design: dict) -> str:
+    """Writes the current design into the page URL (so a reload keeps it); returns the token."""
+    token = designs.encode(design)
+    if st.query_params.get(URL_KEY) != token:
+        st.query_params[URL_KEY] = token
+    st.session_state[_SYNCED] = token
+    return token
+
+
+def share_link(token: str, lang: str) -> str:
+    """The link that opens this design: page URL + language + design, without the visitor id."""
+    from urllib.parse import urlencode
+
+    base = None
+    try:
+        base = st.context.url
+    except Exception:  # no browser (AppTest, bare mode)
+        base = None
+    base = base or "/build"
+    return f"{base}?{urlencode({'lang': lang, URL_KEY: token})}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary.
+
+
+def current_summary(design: dict) -> Summary:
+    """Summarizes the design's network for its chosen batch size."""
+    spec = ModelSpec.from_dict(design["spec"])
+    batch = design["settings"].get("batch_size", 32)
+    return summarize(spec, batch_size=batch if isinstance(batch, int) else 32)
+
+
+def problem_text(problem, lang: str) -> str:
+    """A spec problem with its suggested fix, as one sentence pair."""
+    return f"{problem.message(lang)} {problem.fix(lang)}".strip()
+
+
+def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
+    """The ``model.summary()``-like table: one row per layer plus its problems."""
+    rows = []
+    for row in summary.rows:
+        rows.append(
+            {
+                t("build.col.index"): row.index + 1,
+                t("build.col.layer"): f"{row.name} ({row.type})",
+                t("build.col.shape"): fmt_shape(row.output_shape),
+                t("build.col.params"): fmt_int(row.params, lang),
+                t("build.col.problems"): " ".join(
+                    ("⛔ " if p.is_error else "⚠️ ") + problem_text(p, lang)
+                    for p in summary.problems_for(row.index)
+                ),
+                t("build.col.macs"): fmt_int(row.macs, lang),
+                t("build.col.memory"): fmt_bytes(row.activation_bytes, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def table_height(rows: int) -> int:
+    """Pixels that show every row of the summary (up to a limit; then it scrolls)."""
+    return min(38 + 35 * rows, 740)
+
+
+def summary_columns() -> dict:
+    """Column widths of the summary table: the problems column gets the room."""
+    return {
+        t("build.col.index"): st.column_config.NumberColumn(width=30),
+        t("build.col.layer"): st.column_config.TextColumn(width="medium"),
+        t("build.col.problems"): st.column_config.TextColumn(width="medium"),
+    }
+
+
+def volume_figure(summary: Summary, lang: str) -> go.Figure:
+    """Bars (log scale) of each layer's side length and depth: the volume shrinking and deepening.
+
+    Image-shaped outputs show height, width and depth; flat outputs show their length as depth.
+    """
+    labels = [t("build.diagram.input")]
+    heights, widths, depths = [summary.spec.input_shape[0]], [summary.spec.input_shape[1]], []
+    depths.append(summary.spec.input_shape[2])
+    for row in summary.rows:
+        shape = row.output_shape
+        if shape is None or any(v is None for v in shape):
+            continue
+        labels.append(f"{row.index + 1}. {row.name}")
+        if len(shape) == 3:
+            heights.append(shape[0])
+            widths.append(shape[1])
+            depths.append(shape[2])
+        else:
+            heights.append(None)
+            widths.append(None)
+            depths.append(shape[0])
+    fig = go.Figure()
+    for name, values, colour in (
+        (t("build.diagram.height"), heights, PALETTE[0]),
+        (t("build.diagram.width"), widths, PALETTE[4]),
+        (t("build.diagram.depth"), depths, PALETTE[1]),
+    ):
+        fig.add_bar(x=labels, y=values, name=name, marker_color=colour)
+    fig.update_yaxes(
+        type="log",
+        title_text=t("build.diagram.axis"),
+        tickvals=[2**k for k in range(13)],
+        ticktext=[str(2**k) for k in range(13)],
+    )
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.15})
+    return style(fig, height=320)
+
+
+def volume_caption(summary: Summary) -> str:
+    """One line saying how the volume changes from input to output."""
+    h, w, c = summary.spec.input_shape
+    image_rows = [
+        r
+        for r in summary.rows
+        if r.output_shape and len(r.output_shape) == 3 and None not in r.output_shape
+    ]
+    last = summary.rows[-1].output_shape if summary.rows else None
+    if not image_rows:
+        return t("build.diagram.caption_flat", h=h, w=w, c=c, out=fmt_shape(last))
+    smallest = image_rows[-1].output_shape
+    deepest = max(r.output_shape[2] for r in image_rows)
+    return t(
+        "build.diagram.caption",
+        h=h,
+        w=w,
+        c=c,
+        sh=smallest[0],
+        sw=smallest[1],
+        depth=deepest,
+        out=fmt_shape(last),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Layer editor callbacks (they run before the script: the page is drawn from the new design).
+
+
+def _index_of(uid: str) -> int | None:
+    design = get_design()
+    return design["uids"].index(uid) if uid in design["uids"] else None
+
+
+def move_layer(uid: str, step: int) -> None:
+    """Moves a layer up (``-1``) or down (``+1``)."""
+    design = get_design()
+    i = _index_of(uid)
+    j = None if i is None else i + step
+    if j is None or not 0 <= j < len(design["uids"]):
+        return
+    for items in (design["spec"]["layers"], design["uids"]):
+        items[i], items[j] = items[j], items[i]
+
+
+def duplicate_layer(uid: str) -> None:
+    """Inserts a copy of a layer right after it (with its own uid)."""
+    design = get_design()
+    i = _index_of(uid)
+    if i is None:
+        return
+    design["spec"]["layers"].insert(i + 1, copy.deepcopy(design["spec"]["layers"][i]))
+    design["uids"].insert(i + 1, _new_uid())
+
+
+def remove_layer(uid: str) -> None:
+    """Deletes a layer."""
+    design = get_design()
+    i = _index_of(uid)
+    if i is None:
+        return
+    del design["spec"]["layers"][i]
+    del design["uids"][i]
+
+
+def add_layer() -> None:
+    """Inserts the layer chosen in the "add" row at the chosen position."""
+    design = get_design()
+    kind = st.session_state.get("build_add_type", "Conv2D")
+    position = st.session_state.get("build_add_position", len(design["uids"]))
+    position = max(0, min(int(position), len(design["uids"])))
+    layer = {"type": kind, **copy.deepcopy(NEW_LAYER.get(kind, {}))}
+    design["spec"]["layers"].insert(position, layer)
+    design["uids"].insert(position, _new_uid())
+    # The position list changes length; let it default to "at the end" again.
+    st.session_state.pop("build_add_position", None)
+
+
+def load_preset() -> None:
+    """Replaces the network with the chosen preset (training settings are kept)."""
+    name = st.session_state.get("build_preset", "blog")
+    design = get_design()
+    new = {"spec": get_preset(name).to_dict(), "settings": design["settings"]}
+    replace_design(new)
+
+
+def reset_design() -> None:
+    """Back to the blog's network and training settings."""
+    replace_design(designs.default_design("blog"))
+    st.session_state.pop("build_preset", None)
+
+
+def _set_arg(uid: str, arg: str, key: str) -> None:
+    design = get_design()
+    i = _index_of(uid)
+    if i is None or key not in st.session_state:
+        return
+    value = st.session_state[key]
+    if value == _SAME_AS_POOL:
+        value = None
+    if isinstance(value, tuple):
+        value = list(value)
+    if isinstance(value, float) and arg == "rate":
+        value = round(value, 2)
+    design["spec"]["layers"][i][arg] = value
+
+
+# ---------------------------------------------------------------------------------------------
+# Layer editor widgets.
+
+
+def _choices(standard, current):
+    """The standard options plus the current value when a loaded design uses another one."""
+    if isinstance(current, list | tuple):
+        # A square pair such as [3, 3] is shown as 3 (the same layer for Keras).
+        current = current[0] if len(set(current)) == 1 else tuple(current)
+    options = list(standard)
+    if current not in options:
+        options.append(current)
+    return options, current
+
+
+def _fmt_window(value) -> str:
+    if isinstance(value, tuple | list):
+        return "x".join(str(v) for v in value)
+    return f"{value}x{value}"
+
+
+def _fmt_activation(value) -> str:
+    return "linear" if value is None else str(value)
+
+
+def layer_editor(index: int, uid: str, layer: dict, lang: str) -> None:
+    """Draws the argument widgets of one layer (only sensible values are offered)."""
+    kind = layer["type"]
+    args = _EDITABLE.get(kind, ())
+    if not args:
+        st.caption(t("build.layer.no_args"))
+        return
+    for start in range(0, len(args), _PER_ROW):
+        columns = st.columns(_PER_ROW)
+        for column, arg in zip(columns, args[start : start + _PER_ROW], strict=False):
+            key = f"build_arg_{uid}_{arg}"
+            with column:
+                _arg_widget(kind, arg, layer.get(arg), key, uid, lang)
+
+
+_PER_ROW = 3
+_EDITABLE = {
+    "Conv2D": ("filters", "kernel_size", "strides", "padding", "activation"),
+    "MaxPooling2D": ("pool_size", "strides", "padding"),
+    "AveragePooling2D": ("pool_size", "strides", "padding"),
+    "Dense": ("units", "activation"),
+    "Dropout": ("rate",),
+    "Activation": ("activation",),
+}
+
+
+def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> None:
+    callback = {"on_change": _set_arg, "args": (uid, arg, key)}
+    label = t(f"build.arg.{arg}")
+    if arg in ("filters", "units"):
+        value = value if isinstance(value, int) and not isinstance(value, bool) else 1
+        value = min(max(value, 1), COUNT_MAX[arg])
+        st.session_state.setdefault(key, value)
+        st.number_input(label, min_value=1, max_value=COUNT_MAX[arg], step=1, key=key, **callback)
+    elif arg in ("kernel_size", "pool_size"):
+        options, current = _choices(WINDOW_CHOICES, value if value is not None else 2)
+        st.session_state.setdefault(key, current)
+        st.selectbox(label, options, format_func=_fmt_window, key=key, **callback)
+    elif arg == "strides":
+        # Pooling's strides=None means "as big as the window"; a selectbox shows a None option
+        # as "nothing chosen", so the widget uses a word for it.
+        standard = (_SAME_AS_POOL, *STRIDE_CHOICES) if kind != "Conv2D" else STRIDE_CHOICES
+        default = _SAME_AS_POOL if kind != "Conv2D" else 1
+        options, current = _choices(standard, default if value is None else value)
+        st.session_state.setdefault(key, current)
+        st.selectbox(
+            label,
+            options,
+            format_func=functools.partial(_fmt_stride, lang=lang),
+            key=key,
+            **callback,
+        )
+    elif arg == "padding":
+        options, current = _choices(PADDING_CHOICES, value or "valid")
+        st.session_state.setdefault(key, current)
+        st.selectbox(label, options, key=key, **callback)
+    elif arg == "activation":
+        options, current = _choices(ACTIVATION_CHOICES, value or "linear")
+        st.session_state.setdefault(key, current)
+        st.selectbox(label, options, format_func=_fmt_activation, key=key, **callback)
+    elif arg == "rate":
+        number = float(value) if isinstance(value, int | float) else 0.25
+        st.session_state.setdefault(key, min(max(round(number, 2), 0.0), 0.9))
+        st.slider(label, min_value=0.0, max_value=0.9, step=0.05, key=key, **callback)
+
+
+_SAME_AS_POOL = "pool"
+
+
+def _fmt_stride(value, lang: str) -> str:
+    # Format functions get a bound language: AppTest calls them outside the script run.
+    if value == _SAME_AS_POOL:
+        return locales.t("build.arg.strides_default", lang)
+    if isinstance(value, tuple | list):
+        return "x".join(str(v) for v in value)
+    return str(value)
+
+
+def position_label(position: int, names: list[str], lang: str) -> str:
+    """Label of an insertion point for the "add a layer" row."""
+    if position >= len(names):
+        return locales.t("build.add.at_end", lang)
+    return locales.t("build.add.before", lang, index=position + 1, name=names[position])
+
+
+def translator(prefix: str, lang: str, suffix: str = ""):
+    """A ``format_func`` that shows option ``x`` as the catalog text ``<prefix>.<x>`` in ``lang``.
+
+    The language is bound now, not looked up later: AppTest calls format functions outside the
+    script run, where session state is not available.
+    """
+    return functools.partial(_translate_option, prefix, lang, suffix)
+
+
+def _translate_option(prefix: str, lang: str, suffix: str, option) -> str:
+    return locales.t(f"{prefix}.{option}{'.' + suffix if suffix else ''}", lang)
+
+
+def fmt_train_size(size: int | None, lang: str) -> str:
+    """``None`` is the whole training split; other sizes are image counts."""
+    if size is None:
+        return locales.t("build.set.full", lang, count=fmt_int(FULL_TRAIN_SIZE, lang))
+    return fmt_int(size, lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Training settings callbacks.
+
+
+def set_setting(name: str, key: str, *, transform=None) -> None:
+    """Copies a settings widget's value into the design (through ``transform`` if given)."""
+    value = st.session_state.get(key)
+    get_design()["settings"][name] = transform(value) if transform else value
+
+
+def set_budget_on() -> None:
+    """Switches between "a number of epochs" and "a time budget" (with an annealed schedule)."""
+    settings = get_design()["settings"]
+    if st.session_state.get("build_set_budget_on"):
+        settings["time_budget_s"] = 120.0
+        if settings.get("schedule") == "constant":
+            settings["schedule"] = "onecycle"
+    else:
+        settings["time_budget_s"] = None
+    forget_settings_widgets()
+
+
+def set_budget_minutes() -> None:
+    """Copies the chosen number of minutes into ``time_budget_s``."""
+    minutes = st.session_state.get("build_set_budget_minutes", 2)
+    get_design()["settings"]["time_budget_s"] = float(minutes) * 60
+
+
+def init_widget(key: str, value) -> None:
+    """Gives a settings widget its starting value from the design (once)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def with_current(standard, value) -> list:
+    """``standard`` plus ``value`` (sorted), so a loaded design's own value can be shown."""
+    options = list(standard)
+    if value not in options:
+        options.append(value)
+        options.sort(key=lambda v: (v is None, v or 0))
+    return options
+
+
+# ---------------------------------------------------------------------------------------------
+# Import / export.
+
+
+def import_json() -> None:
+    """Reads the uploaded JSON design; a bad file leaves the current design as it was."""
+    round_ = st.session_state.get(_UPLOAD_ROUND, 0)
+    uploaded = st.session_state.get(f"build_upload_{round_}")
+    if uploaded is None:
+        return
+    lang = current_language()
+    data = uploaded.getvalue()
+    try:
+        if not uploaded.name.lower().endswith(".json"):
+            raise designs.DesignError([designs.DesignProblem("not_json")])
+        new = designs.from_json(data)
+    except designs.DesignError as error:
+        flash("error", t("build.file.bad", name=uploaded.name, reason=error.message(lang)))
+        return
+    replace_design(new)
+    st.session_state[_UPLOAD_ROUND] = round_ + 1  # a fresh, empty uploader
+    flash("success", t("build.file.loaded", name=uploaded.name))
+
+
+def upload_key() -> str:
+    """Key of the current file uploader (it changes after a successful import to clear it)."""
+    return f"build_upload_{st.session_state.get(_UPLOAD_ROUND, 0)}"
+
+
+def file_name(design: dict) -> str:
+    """A file name for the JSON download, from the network's name."""
+    name = str(design["spec"].get("name") or "design")
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:40] or "design"
+    return f"cnn-studio-{safe}.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed estimate (imports TensorFlow: only when the learner asks).
+
+
+def estimate_key(design: dict) -> str:
+    """What the speed measurement depends on: the network, batch size and training-set size."""
+    settings = design["settings"]
+    return repr((design["spec"], settings.get("batch_size"), settings.get("train_size")))
+
+
+def measure_speed() -> None:
+    """Measures the seconds per epoch on this machine (imports TensorFlow on first use)."""
+    design = get_design()
+    from cnn_core.train import TrainSettings, estimate_epoch_seconds
+
+    spec = ModelSpec.from_dict(design["spec"])
+    settings = TrainSettings.from_dict(design["settings"])
+    try:
+        seconds = float(estimate_epoch_seconds(spec, settings))
+    except SpecError as error:
+        flash("error", error.message(current_language()))
+        return
+    st.session_state[_ESTIMATE] = (estimate_key(design), seconds)
+
+
+def stored_estimate(design: dict) -> tuple[float | None, bool]:
+    """Returns ``(seconds per epoch, still valid for this design)`` of the last measurement."""
+    item = st.session_state.get(_ESTIMATE)
+    if not item:
+        return None, False
+    key, seconds = item
+    return seconds, key == estimate_key(design)

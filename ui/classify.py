@@ -1,0 +1,380 @@
+"""Helpers of the Classify page: model choice and caching, upload handling, pictures and charts.
+
+Pages stay short by calling these; nothing here draws unless its name says so (``show_*``).
+TensorFlow is imported only when a model is actually loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import time
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from PIL import Image
+
+from cnn_core import images
+from cnn_core.explain import top_k as _top_k
+from cnn_core.images import ImageError, PreparedImage
+from ui.charts import PALETTE, style
+from ui.frame import current_language, t
+
+UNTRAINED_PRESET = "blog"
+CAM_SIZE = 256  # pixels per side of the Grad-CAM overlay
+
+# --- models ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """One entry of the model picker.
+
+    Attributes:
+        kind: ``"pretrained"`` (shipped in ``models/``), ``"run"`` (trained by this visitor) or
+            ``"untrained"`` (the blog's model with random weights).
+        name: the pretrained name, the run id or the preset name.
+        dataset: the dataset it was trained for (decides class names and input size).
+        accuracy: test accuracy (0..1) when known.
+        epochs: epochs trained (runs); part of the cache key, so more training means a reload.
+    """
+
+    kind: str
+    name: str
+    dataset: str = "cifar10"
+    accuracy: float | None = None
+    epochs: int = 0
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.name}:{self.epochs}"
+
+
+def fmt_percent(value: float, digits: int = 1) -> str:
+    """``0.873`` -> ``"87.3%"`` (``"87,3%"`` in Portuguese)."""
+    text = f"{100 * float(value):.{digits}f}%"
+    return text.replace(".", ",") if current_language() == "pt" else text
+
+
+def fmt_number(value: float, digits: int = 2) -> str:
+    """A decimal in the session language's notation."""
+    text = f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if current_language() == "pt" else text
+
+
+def model_choices(owner: str) -> list[ModelChoice]:
+    """Every model this visitor may use: shipped ones, their own runs, and the untrained blog model.
+
+    Missing or broken parts (no ``models/`` yet, a run folder that cannot be read) are skipped
+    rather than breaking the page.
+    """
+    choices: list[ModelChoice] = []
+    try:
+        from cnn_core.pretrained import list_pretrained
+
+        for info in list_pretrained():
+            acc = info.metrics.get("accuracy") if isinstance(info.metrics, dict) else None
+            choices.append(ModelChoice("pretrained", info.name, info.dataset, acc, info.epochs))
+    except Exception:  # the page must work before any model ships
+        pass
+    try:
+        from cnn_core.runs import list_runs
+
+        for run in list_runs(owner):
+            if not run.has_model:
+                continue
+            acc = (run.evaluation or {}).get("accuracy")
+            dataset = (run.settings or {}).get("dataset", "cifar10")
+            choices.append(ModelChoice("run", run.run_id, dataset, acc, run.epochs_done))
+    except Exception:
+        pass
+    choices.append(ModelChoice("untrained", UNTRAINED_PRESET, "cifar10"))
+    return choices
+
+
+def choice_label(choice: ModelChoice) -> str:
+    """The picker's text for a model, in the session language."""
+    accuracy = (
+        fmt_percent(choice.accuracy)
+        if choice.accuracy is not None
+        else t("classify.unknown_accuracy")
+    )
+    dataset = t(f"data.dataset.{choice.dataset}")
+    if choice.kind == "pretrained":
+        return t("classify.model.pretrained", name=choice.name, dataset=dataset, accuracy=accuracy)
+    if choice.kind == "run":
+        return t(
+            "classify.model.run",
+            run=choice.name,
+            dataset=dataset,
+            epochs=choice.epochs,
+            accuracy=accuracy,
+        )
+    return t("classify.model.untrained")
+
+
+def _load_model(kind: str, name: str, owner: str):
+    if kind == "pretrained":
+        from cnn_core.pretrained import load_pretrained
+
+        return load_pretrained(name)
+    if kind == "run":
+        from cnn_core.train import load_run_model
+
+        return load_run_model(name, owner)
+    if kind == "untrained":
+        from cnn_core.model import build_model
+        from cnn_core.presets import get_preset
+
+        return build_model(get_preset(name))
+    raise ValueError(f"unknown model kind {kind!r}")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _predictor(kind: str, name: str, owner: str, epochs: int):
+    # ``epochs`` is only part of the cache key: a run trained further is loaded again.
+    from cnn_core.explain import Predictor
+
+    return Predictor(_load_model(kind, name, owner))
+
+
+def get_predictor(choice: ModelChoice, owner: str):
+    """The cached :class:`~cnn_core.explain.Predictor` of a model (loaded once per process).
+
+    Only this visitor's runs are keyed by ``owner``; shipped models are shared by everyone.
+    """
+    owner_key = owner if choice.kind == "run" else ""
+    return _predictor(choice.kind, choice.name, owner_key, choice.epochs)
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One picture to classify: where it came from and its bytes."""
+
+    name: str
+    data: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The outcome of preparing one photo: the prepared image or a translated error."""
+
+    photo: Photo
+    prepared: PreparedImage | None
+    error: str | None
+    seconds: float = 0.0
+
+
+def target_of(input_shape) -> tuple[tuple[int, int], int]:
+    """``(height, width, channels)`` of a model input -> ``((height, width), channels)``."""
+    height, width, channels = (int(v) for v in input_shape)
+    return (height, width), channels
+
+
+def handle_upload(photo: Photo, input_shape, lang: str) -> Upload:
+    """Prepares one uploaded photo for a model; never raises for a bad file.
+
+    Args:
+        photo: the file's name and bytes.
+        input_shape: the model's ``(height, width, channels)``.
+        lang: language of the error message.
+
+    Returns:
+        An :class:`Upload` with ``prepared`` set, or ``error`` set to a message in ``lang``.
+    """
+    size, channels = target_of(input_shape)
+    started = time.perf_counter()
+    try:
+        prepared = images.prepare_image(photo.data, size=size, channels=channels)
+    except ImageError as err:
+        return Upload(photo, None, err.message(lang), time.perf_counter() - started)
+    return Upload(photo, prepared, None, time.perf_counter() - started)
+
+
+def sample_photo(dataset: str, index: int) -> tuple[Photo, int] | None:
+    """A bundled test image as PNG bytes (so it goes through the same path as uploads).
+
+    Returns:
+        ``(photo, true_label)``, or ``None`` when the sample is not available.
+    """
+    try:
+        from cnn_core.data import load_sample
+
+        x, y = load_sample(dataset)
+    except Exception:
+        return None
+    if len(x) == 0:
+        return None
+    index = int(index) % len(x)
+    image = x[index]
+    pil = Image.fromarray(image[:, :, 0] if image.shape[-1] == 1 else image)
+    buf = io.BytesIO()
+    pil.save(buf, "PNG")
+    return Photo(f"sample-{dataset}-{index}", buf.getvalue()), int(y[index])
+
+
+def sample_count(dataset: str) -> int:
+    try:
+        from cnn_core.data import load_sample
+
+        return len(load_sample(dataset)[0])
+    except Exception:
+        return 0
+
+
+def bright_background(array: np.ndarray) -> bool:
+    """Whether a picture's border is mostly light (a dark digit on paper, unlike MNIST)."""
+    a = np.asarray(array, dtype=np.float64)
+    border = np.concatenate([a[0].ravel(), a[-1].ravel(), a[:, 0].ravel(), a[:, -1].ravel()])
+    return float(border.mean()) > 127
+
+
+# --- pictures --------------------------------------------------------------------------------
+
+
+@cache
+def _lut(scale: str) -> np.ndarray:
+    from plotly.colors import get_colorscale, sample_colorscale
+
+    colors = sample_colorscale(get_colorscale(scale), np.linspace(0, 1, 256).tolist())
+    rgb = [[round(float(v)) for v in c[c.index("(") + 1 : -1].split(",")] for c in colors]
+    return np.array(rgb, dtype=np.uint8)
+
+
+def colorize(values: np.ndarray, low: float, high: float, scale: str = "Viridis") -> np.ndarray:
+    """Maps values to RGB with a colour-blind-safe Plotly scale; ``low``/``high`` set its ends."""
+    span = high - low
+    scaled = np.zeros_like(values, dtype=np.float64) if span <= 0 else (values - low) / span
+    index = np.clip(np.rint(np.nan_to_num(scaled) * 255), 0, 255).astype(np.int64)
+    return _lut(scale)[index]
+
+
+def channel_grid(
+    fmap: np.ndarray, *, target_width: int = 960, gap: int = 1
+) -> tuple[np.ndarray, float, float]:
+    """Lays out every channel of a ``(h, w, channels)`` map as tiles of one colour image.
+
+    All tiles share one colour scale (the layer's min..max), so a dim tile really is weaker than a
+    bright one; each map pixel becomes a square block, so small maps stay readable.
+
+    Returns:
+        ``(rgb uint8 image, low, high)``.
+    """
+    h, w, n = fmap.shape
+    cols = min(n, 16 if n > 32 else 8 if n > 8 else n)
+    rows = math.ceil(n / cols)
+    zoom = max(1, (target_width // cols - gap) // w)
+    tile_h, tile_w = h * zoom, w * zoom
+    low, high = float(fmap.min()), float(fmap.max())
+    colored = colorize(fmap, low, high)  # (h, w, n, 3)
+    canvas = np.full(
+        (rows * (tile_h + gap) - gap, cols * (tile_w + gap) - gap, 3), 255, dtype=np.uint8
+    )
+    for c in range(n):
+        r, k = divmod(c, cols)
+        tile = np.repeat(np.repeat(colored[:, :, c], zoom, axis=0), zoom, axis=1)
+        top, left = r * (tile_h + gap), k * (tile_w + gap)
+        canvas[top : top + tile_h, left : left + tile_w] = tile
+    return canvas, low, high
+
+
+def cam_overlay(prepared: PreparedImage, cam: np.ndarray, aspect: float) -> np.ndarray:
+    """The Grad-CAM map over the same centre crop the network received, at a readable size.
+
+    The heat colour is blended in proportion to the map, so regions that did not count keep the
+    photo's own colours.
+    """
+    crop = images.centre_crop(prepared.original, aspect)
+    width = CAM_SIZE
+    height = max(1, round(CAM_SIZE / aspect))
+    base = np.asarray(crop.resize((width, height), Image.Resampling.LANCZOS), dtype=np.float64)
+    heat = Image.fromarray(np.asarray(cam, np.float32), mode="F").resize(
+        (width, height), Image.Resampling.BILINEAR
+    )
+    weight = np.clip(np.asarray(heat, dtype=np.float64), 0, 1)[..., None]
+    colored = colorize(weight[..., 0], 0.0, 1.0, "Inferno").astype(np.float64)
+    alpha = 0.7 * weight
+    return np.clip(base * (1 - alpha) + colored * alpha, 0, 255).astype(np.uint8)
+
+
+def hottest_region(cam: np.ndarray) -> str:
+    """Catalog key naming the ninth of the picture where ``cam`` peaks (``classify.where.*``)."""
+    h, w = cam.shape
+    i, j = np.unravel_index(int(np.argmax(cam)), cam.shape)
+    row = ("top", "", "bottom")[min(2, 3 * i // h)]
+    col = ("left", "", "right")[min(2, 3 * j // w)]
+    name = "_".join(p for p in (row, col) if p) or "center"
+    return f"classify.where.{name}"
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+
+def probability_chart(probs: np.ndarray, names: list[str], k: int) -> tuple[go.Figure, str]:
+    """Horizontal bars of the ``k`` most likely classes, most likely on top, and its summary."""
+    top = _top_k(probs, k)
+    labels = [names[i] for i, _ in top][::-1]
+    values = [p for _, p in top][::-1]
+    colors = [PALETTE[4]] * (len(top) - 1) + [PALETTE[0]]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker_color=colors,
+            text=[fmt_percent(v) for v in values],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=t("classify.chart.axis"))
+    fig.update_layout(title_text=t("classify.chart.title"), showlegend=False)
+    style(fig, height=70 + 34 * len(top))
+    ranked = _top_k(probs, 2)
+    second = ranked[1] if len(ranked) > 1 else ranked[0]
+    caption = t(
+        "classify.chart.caption",
+        label=names[ranked[0][0]],
+        prob=fmt_percent(ranked[0][1]),
+        second=names[second[0]],
+        second_prob=fmt_percent(second[1]),
+        count=len(probs),
+    )
+    return fig, caption
+
+
+def cam_chart(cam: np.ndarray, label: str) -> go.Figure:
+    """The raw Grad-CAM map as a heatmap with a 0..1 colour bar."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=cam,
+            zmin=0,
+            zmax=1,
+            colorscale="Inferno",
+            hovertemplate="(%{x}, %{y}): %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", showticklabels=False)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_layout(title_text=t("classify.cam.chart", label=label))
+    return style(fig, height=320)
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~:$")
+
+
+def escape_markdown(text: str) -> str:
+    """Escapes a visitor-supplied text (a file name) so Markdown shows it literally."""
+    clean = "".join(ch for ch in str(text)[:120] if ch.isprintable())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in clean)

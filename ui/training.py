@@ -1,0 +1,1175 @@
+"""Helpers of the Train and Evaluate pages: the engine switch, the live panel, charts, run history.
+
+The pages never hold training state themselves: the engine (``cnn_core.train``) owns the runs and
+its thread never touches Streamlit. The pages keep only a :class:`RunHandle` in session state and
+read ``handle.snapshot()`` about once a second from a fragment, so leaving the page or reloading
+the tab loses nothing (``current_run(owner)`` finds the run again).
+
+Tests swap the engine for a fake by naming a module in ``CNN_STUDIO_FAKE_ENGINE`` (server-side
+environment only, never user input).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import json
+import math
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from cnn_core import locales
+from ui.charts import PALETTE, SEQUENTIAL, style
+from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
+
+ENGINE_ENV = "CNN_STUDIO_FAKE_ENGINE"
+ACTIVE = ("queued", "running", "stopping")
+# Session-state keys of the Train page (prefix "train_") and the Evaluate page ("evaluate_").
+HANDLE_KEY = "train_handle"
+BUSY_KEY = "train_busy"
+ERROR_KEY = "train_error"
+FLASH_KEY = "train_flash"
+# What the blog printed after 40 epochs (Keras's evaluate on the 10,000 test images).
+BLOG_LINE = "Accuracy: 75.24% | Loss: 0.71711"
+BLOG_ACCURACY = 0.7524
+OPTIMIZER_KEYS = {"sgd", "sgd_momentum", "momentum", "adam", "adamw"}
+# The Build page's names for a few settings differ from the engine's; translate, don't fail.
+_ENGINE_VALUES = {"optimizer": {"momentum": "sgd_momentum"}, "precision": {"mixed_float16": "auto"}}
+MAX_CURVE_POINTS = 800
+
+
+def engine():
+    """Returns the training engine module: ``cnn_core.train``, or the test fake named in
+    ``CNN_STUDIO_FAKE_ENGINE``. Importing the real one imports TensorFlow (a few seconds)."""
+    return importlib.import_module(os.environ.get(ENGINE_ENV) or "cnn_core.train")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers in the learner's language
+
+
+def _pt() -> bool:
+    return current_language() == "pt"
+
+
+def fmt_int(value) -> str:
+    text = f"{int(value):,}"
+    return text.replace(",", ".") if _pt() else text
+
+
+def fmt_num(value, digits: int = 2) -> str:
+    if value is None or not math.isfinite(float(value)):
+        return "—"
+    text = f"{float(value):.{digits}f}"
+    return text.replace(".", ",") if _pt() else text
+
+
+def fmt_pct(fraction, digits: int = 1) -> str:
+    if fraction is None or not math.isfinite(float(fraction)):
+        return "—"
+    return f"{fmt_num(100 * float(fraction), digits)}%"
+
+
+def fmt_lr(value) -> str:
+    text = f"{float(value):g}"
+    return text.replace(".", ",") if _pt() else text
+
+
+def fmt_duration(seconds) -> str:
+    if seconds is None or not math.isfinite(float(seconds)):
+        return t("trainp.time.unknown")
+    seconds = max(0, round(float(seconds)))
+    if seconds < 60:
+        return t("trainp.time.seconds", s=seconds)
+    if seconds < 3600:
+        return t("trainp.time.minutes", m=seconds // 60, s=f"{seconds % 60:02d}")
+    return t("trainp.time.hours", h=seconds // 3600, m=f"{seconds // 60 % 60:02d}")
+
+
+def _finite(value):
+    """Plotly cannot draw NaN/inf meaningfully; a diverged loss becomes a gap."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _message(key, args=None) -> str:
+    """Translates an engine message key; an unknown key (newer engine) is left out."""
+    if not key or key not in locales.catalog():
+        return ""
+    try:
+        return t(key, **(args or {}))
+    except (KeyError, IndexError, ValueError):
+        return t(key)
+
+
+def _reason(error: Exception) -> str:
+    """The learner-facing reason of an exception: its own translated message when it has one."""
+    message = getattr(error, "message", None)
+    if callable(message):
+        try:
+            return str(message(current_language()))
+        except Exception:  # a message method with another signature
+            pass
+    key = getattr(error, "key", None)
+    if key and key in locales.catalog():
+        return _message(key, getattr(error, "args_dict", None))
+    return t("trainp.reason.generic", kind=type(error).__name__)
+
+
+def link_query() -> dict:
+    return {LANG_KEY: current_language(), VISITOR_KEY: st.session_state.get(VISITOR_KEY, "")}
+
+
+# ---------------------------------------------------------------------------------------------
+# The design to train
+
+
+def current_design() -> tuple[dict, dict, bool]:
+    """Returns ``(spec, settings, from_build)``: the Build page's design, else the blog's."""
+    design = st.session_state.get("design")
+    if isinstance(design, dict) and isinstance(design.get("spec"), dict):
+        settings = design.get("settings")
+        if isinstance(settings, dict):
+            return design["spec"], settings, True
+    from cnn_core.design import default_design
+
+    default = default_design("blog")
+    return default["spec"], default["settings"], False
+
+
+def quick_demo_design(eng) -> tuple[dict, dict]:
+    """The quick demo: the fast preset on a few thousand images with a short time budget."""
+    from cnn_core.design import default_settings
+    from cnn_core.presets import get_preset
+
+    maker = getattr(eng, "quick_demo_settings", None)
+    settings = maker() if callable(maker) else None
+    if settings is None:
+        settings = {**default_settings(), "train_size": 3000, "epochs": 5, "time_budget_s": 30}
+    if not isinstance(settings, dict):
+        settings = settings.to_dict()
+    return get_preset("fast").to_dict(), settings
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_facts(spec_json: str) -> tuple[str, int, int | None]:
+    from cnn_core.spec import ModelSpec, summarize
+
+    try:
+        spec = ModelSpec.from_json(spec_json)
+        return spec.name, len(spec.layers), summarize(spec).total_params
+    except Exception:  # a stored spec from an older version: show what we can
+        data = json.loads(spec_json)
+        return str(data.get("name", "?")), len(data.get("layers", [])), None
+
+
+def spec_facts(spec: dict) -> tuple[str, int, int | None]:
+    """Returns ``(name, layer count, parameter count)`` of a spec dict (cached)."""
+    return _spec_facts(json.dumps(spec, sort_keys=True))
+
+
+def optimizer_name(settings: dict) -> str:
+    opt = str(settings.get("optimizer", "sgd"))
+    return t(f"trainp.opt.{opt}") if opt in OPTIMIZER_KEYS else opt
+
+
+def dataset_name(name: str) -> str:
+    key = f"data.dataset.{name}"
+    return t(key) if key in locales.catalog() else str(name)
+
+
+def settings_text(settings: dict) -> str:
+    """One sentence with the settings that matter most to a beginner."""
+    text = t(
+        "trainp.settings_line",
+        dataset=dataset_name(settings.get("dataset", "cifar10")),
+        optimizer=optimizer_name(settings),
+        lr=fmt_lr(settings.get("learning_rate", 0.01)),
+        batch=settings.get("batch_size", 32),
+        epochs=settings.get("epochs", 40),
+    )
+    if settings.get("train_size"):
+        text += " " + t("trainp.settings_images", n=fmt_int(settings["train_size"]))
+    if settings.get("time_budget_s"):
+        text += " " + t("trainp.settings_budget", time=fmt_duration(settings["time_budget_s"]))
+    return text
+
+
+def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
+    """Shows the design briefly; returns whether it can be trained."""
+    from cnn_core.spec import ModelSpec, SpecError, summarize
+
+    try:
+        summary = summarize(ModelSpec.from_dict(spec))
+    except SpecError as error:
+        st.error(error.message(current_language()), icon=":material/error:")
+        return False
+    name, layers, _ = spec_facts(spec)
+    st.markdown(
+        t("trainp.design_line", name=name, layers=layers, params=fmt_int(summary.total_params))
+    )
+    st.caption(settings_text(settings))
+    if not from_build:
+        st.caption(t("trainp.default_design"))
+    st.page_link(
+        "pages/07_build.py",
+        label=t("trainp.edit_design"),
+        icon=":material/construction:",
+        query_params=link_query(),
+    )
+    if not summary.ok:
+        st.error(t("trainp.design_has_errors"), icon=":material/error:")
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Starting, attaching, stopping
+
+
+def engine_settings(settings: dict) -> dict:
+    """The settings with the Build page's value names mapped to the engine's."""
+    out = dict(settings)
+    for name, mapping in _ENGINE_VALUES.items():
+        if out.get(name) in mapping:
+            out[name] = mapping[out[name]]
+    return out
+
+
+def _start(owner: str, spec: dict, settings: dict) -> None:
+    """Button callback: starts a run, or records why it could not start."""
+    from cnn_core.spec import ModelSpec, SpecError
+
+    eng = engine()
+    for key in (BUSY_KEY, ERROR_KEY):
+        st.session_state.pop(key, None)
+    try:
+        settings_obj = eng.TrainSettings.from_dict(engine_settings(settings))
+        handle = eng.start_training(ModelSpec.from_dict(spec), settings_obj, owner=owner)
+    except eng.TrainingBusyError:
+        st.session_state[BUSY_KEY] = ("start", spec, settings)
+        return
+    except SpecError as error:
+        st.session_state[ERROR_KEY] = error.message(current_language())
+        return
+    except Exception as error:  # shown as a sentence, never a traceback
+        st.session_state[ERROR_KEY] = t("trainp.start_failed", reason=_reason(error))
+        return
+    st.session_state[HANDLE_KEY] = handle
+
+
+def _continue(owner: str) -> None:
+    eng = engine()
+    run_id = st.session_state.get("train_continue_run")
+    extra = int(st.session_state.get("train_continue_epochs") or 1)
+    for key in (BUSY_KEY, ERROR_KEY):
+        st.session_state.pop(key, None)
+    if not run_id:
+        return
+    try:
+        handle = eng.continue_training(run_id, extra, owner=owner)
+    except eng.TrainingBusyError:
+        st.session_state[BUSY_KEY] = ("continue", run_id, extra)
+        return
+    except Exception as error:
+        st.session_state[ERROR_KEY] = t("trainp.start_failed", reason=_reason(error))
+        return
+    st.session_state[HANDLE_KEY] = handle
+
+
+def _retry(owner: str) -> None:
+    pending = st.session_state.get(BUSY_KEY)
+    if not pending:
+        return
+    if pending[0] == "start":
+        _start(owner, pending[1], pending[2])
+    else:
+        st.session_state["train_continue_run"] = pending[1]
+        st.session_state["train_continue_epochs"] = pending[2]
+        _continue(owner)
+
+
+def _stop() -> None:
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is not None:
+        handle.stop()
+
+
+def attach(eng, owner: str):
+    """Returns this visitor's run handle: a live one from the engine first, else the session's."""
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is not None and handle.snapshot().status in ACTIVE:
+        return handle
+    live = eng.current_run(owner)
+    if live is not None and (handle is None or live.snapshot().status in ACTIVE):
+        st.session_state[HANDLE_KEY] = live
+        return live
+    return handle
+
+
+def is_active(handle) -> bool:
+    return handle is not None and handle.snapshot().status in ACTIVE
+
+
+def start_controls(eng, owner: str, spec: dict, settings: dict, *, from_build: bool, ok: bool):
+    """The train button (and the quick demo when no design came from the Build page)."""
+    st.button(
+        t("trainp.start"),
+        key="train_start",
+        type="primary",
+        icon=":material/play_arrow:",
+        on_click=_start,
+        args=(owner, spec, settings),
+        disabled=not ok,
+    )
+    if not from_build:
+        demo_spec, demo_settings = quick_demo_design(eng)
+        st.button(
+            t("trainp.quick_demo"),
+            key="train_quick",
+            icon=":material/bolt:",
+            on_click=_start,
+            args=(owner, demo_spec, demo_settings),
+        )
+        st.caption(t("trainp.quick_demo_help", text=settings_text(demo_settings)))
+    show_start_problems(owner)
+
+
+def show_start_problems(owner: str) -> None:
+    if st.session_state.get(BUSY_KEY):
+        st.warning(t("trainp.state.busy"), icon=":material/hourglass_top:")
+        st.button(
+            t("trainp.retry"),
+            key="train_retry",
+            icon=":material/refresh:",
+            on_click=_retry,
+            args=(owner,),
+        )
+    if st.session_state.get(ERROR_KEY):
+        st.error(st.session_state[ERROR_KEY], icon=":material/error:")
+
+
+# ---------------------------------------------------------------------------------------------
+# States and curves
+
+
+@dataclass
+class RunView:
+    """What the pages draw of a run, from a live snapshot or a stored RunInfo."""
+
+    run_id: str
+    status: str
+    message_key: str | None
+    message_args: dict
+    epoch_log: list
+    batch_log: list
+    batches_per_epoch: int
+    epochs: int
+    advice: list
+    evaluation: dict | None = None
+
+    @classmethod
+    def of(cls, source, info=None) -> RunView:
+        epochs_planned = getattr(source, "epochs", None)
+        if epochs_planned is None:
+            epochs_planned = int((getattr(source, "settings", None) or {}).get("epochs", 0))
+        return cls(
+            run_id=source.run_id,
+            status=source.status,
+            message_key=getattr(source, "message_key", None),
+            message_args=dict(getattr(source, "message_args", None) or {}),
+            epoch_log=list(getattr(source, "epoch_log", None) or []),
+            batch_log=list(getattr(source, "batch_log", None) or []),
+            batches_per_epoch=int(getattr(source, "batches_per_epoch", 0) or 0),
+            epochs=int(epochs_planned or 0),
+            advice=list(getattr(source, "advice", None) or []),
+            evaluation=getattr(info or source, "evaluation", None),
+        )
+
+    @property
+    def full_epochs(self) -> list:
+        return [e for e in self.epoch_log if not e.get("partial")]
+
+
+def _last_val_accuracy(epoch_log: list):
+    for entry in reversed(epoch_log):
+        if _finite(entry.get("val_accuracy")) is not None:
+            return entry["val_accuracy"]
+    return None
+
+
+def show_state(view: RunView) -> None:
+    """The run's state as one clear sentence in the learner's language (never a traceback)."""
+    status = view.status
+    done = len(view.full_epochs)
+    detail = _message(view.message_key, view.message_args)
+    if status == "queued":
+        st.info(t("trainp.state.queued"), icon=":material/hourglass_top:")
+    elif status == "running":
+        st.info(t("trainp.state.running"), icon=":material/model_training:")
+    elif status == "stopping":
+        st.info(t("trainp.state.stopping"), icon=":material/pause_circle:")
+    elif status == "stopped":
+        st.warning(t("trainp.state.stopped", epochs=done), icon=":material/stop_circle:")
+    elif status == "finished":
+        val = _last_val_accuracy(view.epoch_log)
+        text = (
+            t("trainp.state.finished", epochs=done, val=fmt_pct(val))
+            if val is not None
+            else t("trainp.state.finished_noval", epochs=done)
+        )
+        st.success(text, icon=":material/check_circle:")
+    elif status == "diverged":
+        st.error(t("trainp.state.diverged"), icon=":material/warning:")
+        advice = [_message(k) for k in view.advice] or [
+            t("trainp.advice.lower_lr"),
+            t("trainp.advice.batchnorm"),
+            t("trainp.advice.adam"),
+        ]
+        st.markdown(t("trainp.advice_intro") + "\n" + "\n".join(f"- {a}" for a in advice if a))
+    elif status == "interrupted":
+        st.warning(t("trainp.state.interrupted", epochs=done), icon=":material/power_off:")
+    else:
+        st.error(
+            t("trainp.state.failed", reason=detail or t("trainp.reason.unknown")),
+            icon=":material/error:",
+        )
+        detail = ""
+    if detail and status != "running":
+        st.caption(detail)
+
+
+def show_progress(snap) -> None:
+    epochs = max(1, int(snap.epochs or 1))
+    text = t(
+        "trainp.progress",
+        epoch=min(epochs, max(1, int(snap.epoch or 0))),
+        epochs=epochs,
+        batch=int(snap.batch or 0),
+        batches=int(snap.batches_per_epoch or 0),
+        left=fmt_duration(snap.eta_s),
+    )
+    st.progress(min(1.0, max(0.0, float(snap.progress or 0.0))), text=text)
+    detail = _message(snap.message_key, snap.message_args)
+    speed = t(
+        "trainp.speed",
+        ips=fmt_int(round(snap.images_per_second or 0)),
+        elapsed=fmt_duration(snap.elapsed_s),
+    )
+    st.caption(f"{detail} · {speed}" if detail else speed)
+
+
+def _thin(points: list, limit: int = MAX_CURVE_POINTS) -> list:
+    """Keeps at most ``limit`` points (always the last) so a long run stays light to redraw."""
+    if len(points) <= limit:
+        return points
+    step = math.ceil(len(points) / limit)
+    kept = points[::step]
+    return kept if kept[-1] is points[-1] else [*kept, points[-1]]
+
+
+def curve_figure(metric: str, view: RunView):
+    """Training (per batch and per epoch) and validation curves of ``"loss"`` or ``"accuracy"``."""
+    import plotly.graph_objects as go
+
+    scale = 100.0 if metric == "accuracy" else 1.0
+    fig = go.Figure()
+    if view.batch_log and view.batches_per_epoch:
+        pts = _thin(view.batch_log)
+        ys = [_finite(p.get(metric)) for p in pts]
+        fig.add_scatter(
+            x=[p["step"] / view.batches_per_epoch for p in pts],
+            y=[None if y is None else y * scale for y in ys],
+            mode="lines",
+            name=t("trainp.curve.batch"),
+            line={"color": PALETTE[4], "width": 1},
+            opacity=0.7,
+        )
+    epochs = view.full_epochs
+    for source, name_key, color, dash, symbol in (
+        (metric, "trainp.curve.train", PALETTE[0], "solid", "circle"),
+        (f"val_{metric}", "trainp.curve.val", PALETTE[5], "dash", "diamond"),
+    ):
+        ys = [_finite(e.get(source)) for e in epochs]
+        if any(y is not None for y in ys):
+            fig.add_scatter(
+                x=[e["epoch"] for e in epochs],
+                y=[None if y is None else y * scale for y in ys],
+                mode="lines+markers",
+                name=t(name_key),
+                line={"color": color, "dash": dash, "width": 2.5},
+                marker={"symbol": symbol, "size": 8},
+            )
+    fig.update_layout(
+        title=t(f"trainp.chart.{metric}"),
+        xaxis_title=t("trainp.axis.epoch"),
+        yaxis_title=t(f"trainp.axis.{metric}"),
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return style(fig, height=330)
+
+
+def curve_caption(metric: str, view: RunView) -> str:
+    epochs = view.full_epochs
+    if epochs:
+        last = epochs[-1]
+        fmt = fmt_pct if metric == "accuracy" else (lambda v: fmt_num(v, 3))
+        return t(
+            f"trainp.caption.{metric}",
+            epoch=last["epoch"],
+            train=fmt(_finite(last.get(metric))),
+            val=fmt(_finite(last.get(f"val_{metric}"))),
+        )
+    if view.batch_log:
+        last = view.batch_log[-1]
+        value = _finite(last.get(metric))
+        shown = fmt_pct(value) if metric == "accuracy" else fmt_num(value, 3)
+        return t("trainp.caption.batch", step=last["step"], value=shown)
+    return t("trainp.caption.empty")
+
+
+def show_curves(view: RunView, key: str) -> None:
+    left, right = st.columns(2)
+    for column, metric in ((left, "loss"), (right, "accuracy")):
+        with column:
+            st.plotly_chart(curve_figure(metric, view), key=f"{key}_{metric}")
+            st.caption(curve_caption(metric, view))
+
+
+@st.fragment(run_every=1.0)
+def live_panel() -> None:
+    """Redraws the running job about once a second; one full rerun when it ends."""
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is None:
+        return
+    snap = handle.snapshot()
+    view = RunView.of(snap)
+    show_state(view)
+    if snap.status in ACTIVE:
+        show_progress(snap)
+        st.button(
+            t("trainp.stop"),
+            key="train_stop",
+            icon=":material/stop:",
+            on_click=_stop,
+            disabled=snap.status == "stopping",
+        )
+        st.caption(t("trainp.stop_help"))
+    show_curves(view, key="train_live")
+    if snap.status not in ACTIVE:
+        st.rerun()
+
+
+def final_panel(eng, owner: str, handle) -> None:
+    """The last run once it has ended: its state, curves and test score."""
+    info = None
+    if handle is not None:
+        try:
+            info = eng.load_run(handle.run_id, owner)
+        except Exception:  # deleted meanwhile
+            st.session_state.pop(HANDLE_KEY, None)
+            handle = None
+    if handle is not None:
+        view = RunView.of(handle.snapshot(), info)
+    else:
+        runs = eng.list_runs(owner)
+        if not runs:
+            return
+        view = RunView.of(runs[0])
+    st.subheader(t("trainp.last_run", run=view.run_id))
+    show_state(view)
+    show_curves(view, key="train_final")
+    if view.evaluation and view.evaluation.get("accuracy") is not None:
+        from cnn_core.evaluate import blog_line
+
+        st.markdown(t("trainp.test_line"))
+        st.code(blog_line(view.evaluation), language=None)
+    st.page_link(
+        "pages/09_evaluate.py",
+        label=t("trainp.to_evaluate"),
+        icon=":material/fact_check:",
+        query_params=link_query(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Run history
+
+
+def run_label(info) -> str:
+    name, _, _ = spec_facts(info.spec)
+    return t("trainp.run_label", run=info.run_id, name=name)
+
+
+def _best(epoch_log: list, key: str):
+    values = [_finite(e.get(key)) for e in epoch_log if not e.get("partial")]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def _status_label(status: str) -> str:
+    return _message(f"train.status.{status}") or status
+
+
+def _test_score(info, key: str):
+    ev = getattr(info, "evaluation", None) or {}
+    return _finite(ev.get(key))
+
+
+def history_frame(runs: list):
+    import pandas as pd
+
+    rows = []
+    for info in runs:
+        name, layers, params = spec_facts(info.spec)
+        settings = info.settings or {}
+        done = len([e for e in info.epoch_log if not e.get("partial")])
+        rows.append(
+            {
+                t("trainp.col.run"): info.run_id,
+                t("trainp.col.model"): name,
+                t("trainp.col.layers"): layers,
+                t("trainp.col.params"): fmt_int(params) if params is not None else "—",
+                t("trainp.col.dataset"): dataset_name(settings.get("dataset", "cifar10")),
+                t("trainp.col.optimizer"): optimizer_name(settings),
+                t("trainp.col.lr"): fmt_lr(settings.get("learning_rate", 0)),
+                t("trainp.col.batch"): settings.get("batch_size"),
+                t("trainp.col.epochs"): f"{done}/{settings.get('epochs', '?')}",
+                t("trainp.col.status"): _status_label(info.status),
+                t("trainp.col.val_acc"): fmt_pct(_best(info.epoch_log, "val_accuracy")),
+                t("trainp.col.test_acc"): fmt_pct(_test_score(info, "accuracy")),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare_figure(metric: str, infos: list):
+    import plotly.graph_objects as go
+
+    scale = 100.0 if metric == "accuracy" else 1.0
+    fig = go.Figure()
+    for i, info in enumerate(infos):
+        epochs = [e for e in info.epoch_log if not e.get("partial")]
+        ys = [_finite(e.get(f"val_{metric}")) for e in epochs]
+        fig.add_scatter(
+            x=[e["epoch"] for e in epochs],
+            y=[None if y is None else y * scale for y in ys],
+            mode="lines+markers",
+            name=info.run_id,
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
+        )
+    fig.update_layout(
+        title=t(f"trainp.compare.chart.{metric}"),
+        xaxis_title=t("trainp.axis.epoch"),
+        yaxis_title=t(f"trainp.axis.{metric}"),
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return style(fig, height=340)
+
+
+def compare_table(infos: list):
+    import pandas as pd
+
+    rows = {
+        "trainp.col.model": lambda i: spec_facts(i.spec)[0],
+        "trainp.col.layers": lambda i: str(spec_facts(i.spec)[1]),
+        "trainp.col.params": lambda i: fmt_int(spec_facts(i.spec)[2] or 0),
+        "trainp.col.dataset": lambda i: dataset_name(i.settings.get("dataset", "cifar10")),
+        "trainp.col.optimizer": lambda i: optimizer_name(i.settings),
+        "trainp.col.lr": lambda i: fmt_lr(i.settings.get("learning_rate", 0)),
+        "trainp.col.batch": lambda i: str(i.settings.get("batch_size")),
+        "trainp.col.augment": lambda i: t("trainp.yes" if i.settings.get("augment") else "trainp.no"),
+        "trainp.col.epochs": lambda i: str(len([e for e in i.epoch_log if not e.get("partial")])),
+        "trainp.col.status": lambda i: _status_label(i.status),
+        "trainp.col.val_acc": lambda i: fmt_pct(_best(i.epoch_log, "val_accuracy")),
+        "trainp.col.test_acc": lambda i: fmt_pct(_test_score(i, "accuracy")),
+        "trainp.col.test_loss": lambda i: fmt_num(_test_score(i, "loss"), 4),
+    }
+    data = {info.run_id: [fn(info) for fn in rows.values()] for info in infos}
+    return pd.DataFrame(data, index=[t(k) for k in rows])
+
+
+def _best_run_caption(infos: list) -> str:
+    scored = [(i, _best(i.epoch_log, "val_accuracy")) for i in infos]
+    scored = [(i, v) for i, v in scored if v is not None]
+    if not scored:
+        return t("trainp.caption.empty")
+    best, value = max(scored, key=lambda p: p[1])
+    return t("trainp.compare.caption", run=best.run_id, val=fmt_pct(value), n=len(infos))
+
+
+def _delete(owner: str) -> None:
+    eng = engine()
+    run_id = st.session_state.get("train_delete_run")
+    st.session_state["train_delete_confirm"] = False
+    if not run_id:
+        return
+    try:
+        eng.delete_run(run_id, owner)
+    except Exception as error:
+        st.session_state[ERROR_KEY] = t("trainp.delete.failed", reason=_reason(error))
+        return
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is not None and handle.run_id == run_id:
+        st.session_state.pop(HANDLE_KEY, None)
+    chosen = st.session_state.get("train_compare") or []
+    st.session_state["train_compare"] = [r for r in chosen if r != run_id]
+    st.session_state[FLASH_KEY] = t("trainp.delete.done", run=run_id)
+
+
+def run_history(eng, owner: str, *, busy_here: bool) -> None:
+    """Every run of the visitor: a table, comparison, continue and delete."""
+    runs = eng.list_runs(owner)
+    if st.session_state.get(FLASH_KEY):
+        st.success(st.session_state.pop(FLASH_KEY), icon=":material/delete:")
+    if not runs:
+        st.caption(t("trainp.history.empty"))
+        return
+    by_id = {info.run_id: info for info in runs}
+    st.dataframe(history_frame(runs), hide_index=True, key="train_history_table")
+    st.caption(t("trainp.history.caption", n=len(runs)))
+
+    st.subheader(t("trainp.compare.title"))
+    if st.session_state.get("train_compare"):
+        st.session_state["train_compare"] = [
+            r for r in st.session_state["train_compare"] if r in by_id
+        ]
+    chosen = st.multiselect(
+        t("trainp.compare.pick"),
+        options=list(by_id),
+        format_func=lambda r: run_label(by_id[r]),
+        key="train_compare",
+    )
+    if len(chosen) >= 2:
+        infos = [by_id[r] for r in chosen]
+        left, right = st.columns(2)
+        for column, metric in ((left, "accuracy"), (right, "loss")):
+            with column:
+                st.plotly_chart(compare_figure(metric, infos), key=f"train_compare_{metric}")
+                st.caption(_best_run_caption(infos))
+        st.dataframe(compare_table(infos), key="train_compare_table")
+    else:
+        st.caption(t("trainp.compare.need_two"))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("trainp.continue.title"))
+        resumable = [
+            r for r in runs if r.status not in ACTIVE and getattr(r, "has_model", True)
+        ]
+        if resumable:
+            st.selectbox(
+                t("trainp.continue.pick"),
+                options=[r.run_id for r in resumable],
+                format_func=lambda r: run_label(by_id[r]),
+                key="train_continue_run",
+            )
+            st.number_input(
+                t("trainp.continue.epochs"),
+                min_value=1,
+                max_value=200,
+                value=5,
+                step=1,
+                key="train_continue_epochs",
+            )
+            st.button(
+                t("trainp.continue.go"),
+                key="train_continue",
+                icon=":material/fast_forward:",
+                on_click=_continue,
+                args=(owner,),
+                disabled=busy_here,
+            )
+        else:
+            st.caption(t("trainp.continue.none"))
+    with right:
+        st.subheader(t("trainp.delete.title"))
+        deletable = [r.run_id for r in runs if r.status not in ACTIVE]
+        if deletable:
+            st.selectbox(
+                t("trainp.delete.pick"),
+                options=deletable,
+                format_func=lambda r: run_label(by_id[r]),
+                key="train_delete_run",
+            )
+            confirmed = st.checkbox(t("trainp.delete.confirm"), key="train_delete_confirm")
+            st.button(
+                t("trainp.delete.go"),
+                key="train_delete",
+                icon=":material/delete:",
+                on_click=_delete,
+                args=(owner,),
+                disabled=not confirmed,
+            )
+        else:
+            st.caption(t("trainp.delete.none"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluate page
+
+
+@dataclass(repr=False)
+class EvalResult:
+    """A model scored on a test set, kept in the process-wide evaluation store."""
+
+    model_id: str
+    dataset: str
+    evaluation: object  # cnn_core.evaluate.Evaluation
+    x: np.ndarray
+    sample: bool
+    model_bytes: bytes | None
+    design: dict | None
+    stored_metrics: dict | None
+
+    def __repr__(self) -> str:
+        return f"EvalResult({self.model_id!r}, {self.evaluation!r}, sample={self.sample})"
+
+
+def _pretrained_module():
+    try:
+        return importlib.import_module("cnn_core.pretrained")
+    except ImportError:
+        return None
+
+
+def model_choices(eng, owner: str) -> dict[str, str]:
+    """Returns ``{choice id: label}``: the visitor's trained runs, then the shipped models."""
+    choices = {}
+    for info in eng.list_runs(owner):
+        done = len([e for e in info.epoch_log if not e.get("partial")])
+        if info.status in ACTIVE or done == 0 or not getattr(info, "has_model", True):
+            continue
+        choices[f"run:{info.run_id}:{done}"] = t(
+            "evalp.choice.run", label=run_label(info), epochs=done
+        )
+    pretrained = _pretrained_module()
+    if pretrained is not None:
+        try:
+            shipped = pretrained.list_pretrained()
+        except Exception:  # models/ missing or unreadable: offer the runs only
+            shipped = []
+        for item in shipped:
+            choices[f"pre:{item.name}"] = t(
+                "evalp.choice.pretrained", name=item.name, dataset=dataset_name(item.dataset)
+            )
+    return choices
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def _evaluation_store() -> dict:
+    # Filled outside any cached function so the progress bar is not replayed on cache hits.
+    return {"lock": threading.Lock(), "items": {}}
+
+
+_STORE_SIZE = 6
+
+
+def _model_bytes(model, path: Path | None) -> bytes | None:
+    if path is not None and path.exists():
+        return path.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "model.keras"
+            model.save(target)
+            return target.read_bytes()
+    except Exception:  # a model that cannot be saved: no download, the rest still works
+        return None
+
+
+def _test_data(dataset: str):
+    from cnn_core import data
+
+    try:
+        ds = data.load_dataset(dataset)
+        return ds.x_test, ds.y_test, False
+    except data.DataUnavailableError:
+        x, y = data.load_sample(dataset)
+        return x, y, True
+
+
+def _load_choice(eng, choice: str, owner: str):
+    """Returns ``(model, dataset, model file path or None, design, stored metrics)``."""
+    kind, _, rest = choice.partition(":")
+    if kind == "run":
+        run_id = rest.split(":")[0]
+        info = eng.load_run(run_id, owner)
+        path = Path(info.path) / "model.keras" if getattr(info, "path", None) else None
+        design = {"spec": info.spec, "settings": info.settings}
+        model = eng.load_run_model(run_id, owner)
+        return model, info.settings.get("dataset", "cifar10"), path, design, info.evaluation
+    pretrained = _pretrained_module()
+    item = next(p for p in pretrained.list_pretrained() if p.name == rest)
+    model = pretrained.load_pretrained(rest)
+    path = getattr(item, "path", None)
+    design = {"spec": item.spec, "settings": getattr(item, "settings", None)}
+    return model, item.dataset, Path(path) if path else None, design, dict(item.metrics or {})
+
+
+def evaluation_for(eng, choice: str, owner: str) -> EvalResult:
+    """Scores the chosen model on its test set, once per model (with a progress bar)."""
+    from cnn_core.evaluate import evaluate_probs, predict_probs
+
+    store = _evaluation_store()
+    key = (choice, owner if choice.startswith("run:") else "")
+    with store["lock"]:
+        found = store["items"].get(key)
+    if found is not None:
+        return found
+    bar = st.progress(0.0, text=t("evalp.loading_model"))
+    model, dataset, path, design, stored = _load_choice(eng, choice, owner)
+    x, y, sample = _test_data(dataset)
+    chunk, parts, started = 1000, [], time.monotonic()
+    for start in range(0, len(x), chunk):
+        parts.append(predict_probs(model, x[start : start + chunk]))
+        done = min(len(x), start + chunk)
+        elapsed = time.monotonic() - started
+        left = elapsed / done * (len(x) - done)
+        bar.progress(
+            done / len(x),
+            text=t("evalp.progress", done=fmt_int(done), total=fmt_int(len(x)), left=fmt_duration(left)),
+        )
+    probs = np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
+    evaluation = evaluate_probs(probs, y, num_classes=probs.shape[1])
+    result = EvalResult(
+        model_id=choice,
+        dataset=dataset,
+        evaluation=evaluation,
+        x=x,
+        sample=sample,
+        model_bytes=_model_bytes(model, path),
+        design=design,
+        stored_metrics=stored,
+    )
+    bar.empty()
+    with store["lock"]:
+        items = store["items"]
+        items[key] = result
+        while len(items) > _STORE_SIZE:
+            items.pop(next(iter(items)))
+    return result
+
+
+def show_blog_comparison(result: EvalResult) -> None:
+    from cnn_core.evaluate import blog_line
+
+    ev = result.evaluation
+    left, right = st.columns(2)
+    with left:
+        st.markdown(t("evalp.this_model", n=fmt_int(ev.num_examples)))
+        st.code(blog_line(ev), language=None)
+    if result.dataset == "cifar10":
+        with right:
+            st.markdown(t("evalp.blog_model"))
+            st.code(BLOG_LINE, language=None)
+        diff = (ev.accuracy - BLOG_ACCURACY) * 100
+        key = "evalp.vs_blog.better" if diff >= 0 else "evalp.vs_blog.worse"
+        st.caption(t(key, points=fmt_num(abs(diff), 2)))
+    if result.sample:
+        st.warning(t("evalp.sample_only", n=fmt_int(ev.num_examples)), icon=":material/info:")
+
+
+def show_stored_metrics(result: EvalResult) -> None:
+    stored = result.stored_metrics or {}
+    acc, loss = _finite(stored.get("accuracy")), _finite(stored.get("loss"))
+    if acc is not None and loss is not None:
+        st.caption(t("evalp.stored", acc=fmt_pct(acc, 2), loss=fmt_num(loss, 4)))
+
+
+def per_class_figure(result: EvalResult, names: list[str]):
+    import plotly.graph_objects as go
+
+    acc = [None if not math.isfinite(v) else 100 * v for v in result.evaluation.per_class_accuracy]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=acc,
+            marker_color=PALETTE[0],
+            text=[fmt_pct(v / 100 if v is not None else None) for v in acc],
+            textposition="outside",
+        )
+    )
+    fig.add_hline(
+        y=100 * result.evaluation.accuracy,
+        line_dash="dash",
+        line_color=PALETTE[5],
+        annotation_text=t("evalp.overall"),
+    )
+    fig.update_layout(
+        title=t("evalp.per_class.title"),
+        yaxis_title=t("trainp.axis.accuracy"),
+        yaxis_range=[0, 105],
+    )
+    return style(fig, height=380)
+
+
+def per_class_caption(result: EvalResult, names: list[str]) -> str:
+    acc = result.evaluation.per_class_accuracy
+    valid = [i for i in range(len(acc)) if math.isfinite(acc[i])]
+    best = max(valid, key=lambda i: acc[i])
+    worst = min(valid, key=lambda i: acc[i])
+    return t(
+        "evalp.per_class.caption",
+        best=names[best],
+        best_acc=fmt_pct(acc[best]),
+        worst=names[worst],
+        worst_acc=fmt_pct(acc[worst]),
+    )
+
+
+def confusion_figure(result: EvalResult, names: list[str]):
+    """The confusion matrix as a heatmap, with an almost invisible marker on every cell.
+
+    Plotly heatmaps emit no selection events in Streamlit, but scatter points do: the markers
+    make a click on a cell select that cell.
+    """
+    import plotly.graph_objects as go
+
+    cm = result.evaluation.confusion
+    n = cm.shape[0]
+    ticks = {"tickmode": "array", "tickvals": list(range(n)), "ticktext": names}
+    fig = go.Figure(
+        go.Heatmap(
+            z=cm,
+            x=list(range(n)),
+            y=list(range(n)),
+            colorscale=SEQUENTIAL,
+            text=cm,
+            texttemplate="%{text}",
+            hoverinfo="skip",
+            colorbar={"title": t("evalp.confusion.count")},
+        )
+    )
+    rows, cols = np.indices(cm.shape)
+    fig.add_scatter(
+        x=cols.ravel(),
+        y=rows.ravel(),
+        mode="markers",
+        marker={"symbol": "square", "size": 28, "opacity": 0.01, "color": "#000000"},
+        customdata=np.stack(
+            [[names[i] for i in rows.ravel()], [names[j] for j in cols.ravel()], cm.ravel()],
+            axis=-1,
+        ),
+        hovertemplate=t("evalp.confusion.hover") + "<extra></extra>",
+        showlegend=False,
+    )
+    fig.update_layout(
+        title=t("evalp.confusion.title"),
+        xaxis={**ticks, "title": t("evalp.confusion.pred"), "showgrid": False},
+        yaxis={**ticks, "title": t("evalp.confusion.true"), "autorange": "reversed"},
+        clickmode="event+select",
+    )
+    return style(fig, height=560)
+
+
+def confusion_caption(result: EvalResult, names: list[str]) -> str:
+    cm = result.evaluation.confusion.copy()
+    np.fill_diagonal(cm, -1)
+    i, j = np.unravel_index(int(np.argmax(cm)), cm.shape)
+    return t(
+        "evalp.confusion.caption",
+        true=names[i],
+        pred=names[j],
+        count=fmt_int(cm[i, j]),
+    )
+
+
+def clicked_cell(event) -> tuple[int, int] | None:
+    """Returns ``(true, predicted)`` of the clicked cell from a plotly selection event."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        points = (event or {}).get("selection", {}).get("points", [])
+    for point in points or []:
+        try:
+            return int(round(float(point["y"]))), int(round(float(point["x"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return None
+
+
+def sync_cell_choice(cell: tuple[int, int] | None, default: tuple[int, int]) -> None:
+    """A new click on the matrix moves the two selectboxes (the keyboard-friendly way)."""
+    if cell is not None and st.session_state.get("evaluate_last_click") != cell:
+        st.session_state["evaluate_last_click"] = cell
+        st.session_state["evaluate_true"], st.session_state["evaluate_pred"] = cell
+    st.session_state.setdefault("evaluate_true", default[0])
+    st.session_state.setdefault("evaluate_pred", default[1])
+
+
+def most_confused(result: EvalResult) -> tuple[int, int]:
+    cm = result.evaluation.confusion.copy()
+    np.fill_diagonal(cm, -1)
+    i, j = np.unravel_index(int(np.argmax(cm)), cm.shape)
+    return int(i), int(j)
+
+
+def confident_mistakes(result: EvalResult, k: int = 12):
+    from cnn_core.evaluate import confident_mistakes as pick
+
+    return pick(result.evaluation, k=k)
+
+
+def _big(image: np.ndarray, size: int = 96):
+    """Upscales a tiny image with square pixels (the browser would blur it)."""
+    from PIL import Image
+
+    array = image[..., 0] if image.ndim == 3 and image.shape[-1] == 1 else image
+    return Image.fromarray(np.asarray(array, dtype=np.uint8)).resize(
+        (size, size), Image.Resampling.NEAREST
+    )
+
+
+def cell_examples(result: EvalResult, true: int, pred: int, limit: int = 24):
+    """Returns ``(indices, total)``: the images of cell (true, pred), most confident first."""
+    ev = result.evaluation
+    idx = np.flatnonzero((ev.y_true == true) & (ev.y_pred == pred))
+    order = np.argsort(-ev.probs[idx, pred], kind="stable")
+    return idx[order][:limit], int(idx.size)
+
+
+def show_images(result: EvalResult, indices, captions: list[str]) -> None:
+    if len(indices) == 0:
+        return
+    st.image([_big(result.x[i]) for i in indices], caption=captions, width=96)
+
+
+def metrics_csv(result: EvalResult, names: list[str]) -> bytes:
+    import pandas as pd
+
+    ev = result.evaluation
+    totals = ev.confusion.sum(axis=1)
+    frame = pd.DataFrame(
+        {
+            t("evalp.csv.class"): [*names, t("evalp.csv.all")],
+            t("evalp.csv.accuracy"): [*(float(a) for a in ev.per_class_accuracy), ev.accuracy],
+            t("evalp.csv.correct"): [*(int(c) for c in np.diag(ev.confusion)), int(np.trace(ev.confusion))],
+            t("evalp.csv.images"): [*(int(c) for c in totals), int(totals.sum())],
+            t("evalp.csv.loss"): [None] * len(names) + [ev.loss],
+        }
+    )
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def design_json(result: EvalResult) -> bytes:
+    design = result.design or {}
+    if isinstance(design.get("settings"), dict):
+        from cnn_core.design import to_json
+
+        return to_json(design).encode("utf-8")
+    return (json.dumps({"spec": design.get("spec")}, indent=2) + "\n").encode("utf-8")
+
+
+def file_stem(choice: str) -> str:
+    parts = choice.split(":")
+    return "cnn-studio-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in parts[1])
