@@ -42,6 +42,8 @@ prediction is reported as uncertain (1.0 means all classes equally likely)."""
 # scaled: showing them as "what this layer sees" would repeat the previous map.
 _SKIPPED_TYPES = {"InputLayer", "Rescaling", "Dropout", "SpatialDropout2D", "GaussianNoise"}
 _CONV_TYPES = {"Conv2D", "SeparableConv2D", "DepthwiseConv2D"}
+# Layers that keep the map's shape and act position by position: Grad-CAM looks past them.
+_ELEMENTWISE_TYPES = {"BatchNormalization", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU"}
 _MAX_CHUNK = 64
 
 
@@ -224,9 +226,10 @@ class Predictor:
             if _layer_type(layer) not in _SKIPPED_TYPES and _rank(layer.output) == 4
         ]
         self.layer_names: list[str] = [layer.name for layer in self.map_layers]
-        convs = [layer for layer in self.map_layers if _layer_type(layer) in _CONV_TYPES]
-        self.cam_layer: str | None = convs[-1].name if convs else None
-        self._cam_index = self.layer_names.index(self.cam_layer) if convs else -1
+        self._cam_index = self._find_cam_index()
+        self.cam_layer: str | None = (
+            self.layer_names[self._cam_index] if self._cam_index >= 0 else None
+        )
 
         last = model.layers[-1]
         activation = getattr(getattr(last, "activation", None), "__name__", "")
@@ -259,6 +262,24 @@ class Predictor:
                 self.explain(blank[0])
             else:
                 self.feature_maps(blank)
+
+    def _find_cam_index(self) -> int:
+        """Index (in ``map_layers``) of the map Grad-CAM uses: the last convolution's output,
+        taken after the BatchNormalization/activation layers that directly follow it (a linear
+        conv -> BN -> ReLU block is explained by its ReLU output, as in the paper)."""
+        convs = [i for i, layer in enumerate(self.map_layers) if _layer_type(layer) in _CONV_TYPES]
+        if not convs:
+            return -1
+        index = convs[-1]
+        shape = tuple(self.map_layers[index].output.shape)
+        while index + 1 < len(self.map_layers):
+            nxt = self.map_layers[index + 1]
+            if _layer_type(nxt) not in _ELEMENTWISE_TYPES or tuple(nxt.output.shape) != shape:
+                break
+            if nxt.input is not self.map_layers[index].output:
+                break
+            index += 1
+        return index
 
     # --- graphs (traced once each) -------------------------------------------------------------
 

@@ -117,7 +117,8 @@ class PreparedImage:
     Attributes:
         original: the picture as an RGB PIL image, upright (EXIF rotation applied), transparency
             composited onto the background, scaled down so its longer side is at most
-            :data:`DISPLAY_MAX_SIDE`.
+            :data:`DISPLAY_MAX_SIDE` (big JPEGs are decoded at 1/2, 1/4 or 1/8 scale, so theirs
+            lands between half and all of it).
         cropped: the centre crop with the model's aspect ratio, resized to the model's input size
             (PIL, mode ``"RGB"`` or ``"L"``).
         array: ``cropped`` as ``uint8`` of shape ``(height, width, channels)``.
@@ -266,9 +267,10 @@ def prepare_image(
         source_mode = im.mode
         animated = bool(getattr(im, "is_animated", False))
         if fmt in ("JPEG", "MPO"):
-            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo then decodes ~10x
-            # faster and smaller; the result is still at least ``max_side`` on its longer side.
-            im.draft(None, _fit_size(src_w, src_h, max_side))
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale: a 12 MP photo then decodes several
+            # times faster and smaller. The result keeps at least half of ``max_side`` on its
+            # longer side, plenty for display and for a network input of a few dozen pixels.
+            im.draft(None, _fit_size(src_w, src_h, max(1, max_side // 2)))
         try:
             im.seek(0)
             im.load()
@@ -295,7 +297,11 @@ def prepare_image(
 
     if max(rgb.size) > max_side:
         rgb = rgb.resize(_fit_size(*rgb.size, max_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    cropped = centre_crop(rgb, width / height).resize((width, height), Image.Resampling.LANCZOS)
+    # reducing_gap: shrink by whole factors with a box filter first, then Lanczos the rest; same
+    # look, and ~10x cheaper when a 1000-pixel photo becomes 32x32.
+    cropped = centre_crop(rgb, width / height).resize(
+        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
     if channels == 1:
         cropped = cropped.convert("L")
     array = np.asarray(cropped, dtype=np.uint8)

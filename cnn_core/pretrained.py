@@ -32,6 +32,8 @@ __all__ = [
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 _CACHE: dict[str, object] = {}
+#: Test images re-scored by the tests (``metrics["slice"]`` in each model's JSON).
+SLICE = 1000
 _LOCK = threading.Lock()
 
 
@@ -175,7 +177,7 @@ def export_run(handle, name: str, *, command: str, note: str = "", tta=None, fol
         name: the model's name (lower-case letters, digits, ``_``).
         command: the exact command that trained it.
         note: how it was made.
-        tta: test scores with flips (``Evaluation.to_dict()``), if measured.
+        tta: also store the test scores with flips (``metrics["tta"]``).
         folder: destination (default ``models/``).
 
     Returns:
@@ -194,8 +196,6 @@ def export_run(handle, name: str, *, command: str, note: str = "", tta=None, fol
     spec = ModelSpec.from_dict(read_json(run / "spec.json"))
     settings = read_json(run / "settings.json")
     metrics = dict(read_json(run / "evaluation.json"))
-    if tta:
-        metrics["tta"] = {k: tta[k] for k in ("accuracy", "loss", "blog_line")}
     epoch_log = (read_json(run / "metrics.json", {}) or {}).get("epoch_log", [])
     trained = keras.saving.load_model(run / "model.keras", safe_mode=True, compile=False)
     # A float32 copy without optimizer state: small, and fast on CPUs without bfloat16.
@@ -204,6 +204,21 @@ def export_run(handle, name: str, *, command: str, note: str = "", tta=None, fol
     tmp = out / f".{name}.tmp.keras"
     model.save(tmp)
     tmp.replace(out / f"{name}.keras")
+    # Score the float32 copy itself (the run may have trained in bfloat16), on the whole test set
+    # and on its first images, which the tests re-check quickly.
+    from cnn_core.data import load_dataset
+    from cnn_core.evaluate import evaluate_model
+
+    data = load_dataset(settings["dataset"], val_size=settings.get("val_size", 5000))
+    run_metrics = metrics
+    metrics = evaluate_model(model, data.x_test, data.y_test).to_dict()
+    if tta:
+        metrics["tta"] = evaluate_model(model, data.x_test, data.y_test, flip=True).to_dict()
+        for key in ("confusion", "per_class_accuracy"):
+            metrics["tta"].pop(key)
+    head = evaluate_model(model, data.x_test[:SLICE], data.y_test[:SLICE])
+    metrics["slice"] = {"n": SLICE, "accuracy": head.accuracy, "loss": head.loss}
+    metrics["run"] = {k: run_metrics[k] for k in ("accuracy", "loss", "blog_line")}
     conv = next(layer for layer in model.layers if type(layer).__name__ == "Conv2D")
     np.save(out / f"{name}.conv1.npy", np.asarray(conv.get_weights()[0], dtype=np.float32))
     meta = {

@@ -451,7 +451,9 @@ class ModelSpec:
         try:
             data = json.loads(text)
         except (TypeError, ValueError) as err:  # JSONDecodeError and UnicodeDecodeError
-            raise SpecError(_problem("bad_json", detail=str(err)[:200])) from None
+            # Python's own wording is English-only; where the text breaks is what helps.
+            line, column = getattr(err, "lineno", 1), getattr(err, "colno", 1)
+            raise SpecError(_problem("bad_json", line=line, column=column)) from None
         return cls.from_dict(data)
 
     def replace(self, **changes) -> ModelSpec:

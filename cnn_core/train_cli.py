@@ -191,15 +191,15 @@ def main(argv=None) -> int:
     if snap.evaluation:
         print(f"test ({snap.evaluation['num_examples']} images) {snap.evaluation['blog_line']}")
     tta = None
-    if args.tta or args.export:
+    if args.tta:
         tta = _tta(handle, args)
-        if tta is not None and args.tta:
+        if tta is not None:
             print(f"test with flips {tta['blog_line']}")
     if args.export and snap.status in ("finished", "stopped") and snap.evaluation:
         from cnn_core.pretrained import export_run
 
         command = "python -m cnn_core.train " + shlex.join(argv if argv else sys.argv[1:])
-        path = export_run(handle, args.export, command=command, note=args.note, tta=tta)
+        path = export_run(handle, args.export, command=command, note=args.note, tta=args.tta)
         print(f"exported {path}")
     return 0 if snap.status in ("finished", "stopped") else 2
 

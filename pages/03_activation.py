@@ -1,5 +1,4 @@
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnn_core import ops
@@ -34,25 +33,23 @@ concepts.show_figure(
         softmax=soft_text,
     ),
 )
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("act.curves.col_function"): [t(f"act.fn.{k}") for k in (*point, "softmax")],
-            t("act.curves.col_formula"): [
-                "max(0, x)",
-                "1 / (1 + e^(−x))",
-                "(e^x − e^(−x)) / (e^x + e^(−x))",
-                "e^(xᵢ) / Σⱼ e^(xⱼ)",
-            ],
-            t("act.curves.col_value", x=more.fmt(x_mark)): [
-                *(more.fmt(v) for v in point.values()),
-                soft_text,
-            ],
-            t("act.curves.col_range"): [t(f"act.range.{k}") for k in (*point, "softmax")],
-        }
-    ),
-    hide_index=True,
-    key="activation_table",
+# A Markdown table: st.dataframe would pull in pandas (~450 modules) just for four rows.
+formulas = {
+    "relu": "max(0, x)",
+    "sigmoid": "1 / (1 + e^(−x))",
+    "tanh": "(e^x − e^(−x)) / (e^x + e^(−x))",
+    "softmax": "e^(xᵢ) / Σⱼ e^(xⱼ)",
+}
+values = {**{k: more.fmt(v) for k, v in point.items()}, "softmax": soft_text}
+columns = [
+    t("act.curves.col_function"),
+    t("act.curves.col_formula"),
+    t("act.curves.col_value", x=more.fmt(x_mark)),
+    t("act.curves.col_range"),
+]
+rows = [[t(f"act.fn.{k}"), f"`{formulas[k]}`", values[k], t(f"act.range.{k}")] for k in formulas]
+st.markdown(
+    "\n".join("| " + " | ".join(cells) + " |" for cells in [columns, ["---"] * len(columns), *rows])
 )
 
 # --- ReLU on a real feature map -------------------------------------------------------------

@@ -37,7 +37,8 @@ fig_in = concepts.matrix_figure(
 )
 if method == "max":
     rows, cols = ops.max_pool2d_argmax(example, pool, stride)
-    concepts.mark_cells(fig_in, rows[:, :, 0], cols[:, :, 0], color=concepts.HIGHLIGHT)
+    for r, c in zip(rows.ravel(), cols.ravel(), strict=True):
+        concepts.add_window(fig_in, (r, r + 1, c, c + 1), width=5)
 fig_out = concepts.matrix_figure(
     out,
     colorscale=charts.SEQUENTIAL_ALT,
@@ -82,7 +83,7 @@ with st.expander(t("pool.example.sums")):
 # --- How much the map shrinks ---------------------------------------------------------------
 st.header(t("pool.size.header"))
 st.markdown(t("pool.size.intro"))
-n = st.number_input(t("pool.size.n"), 1, 512, 24, key="pooling_n")
+n = st.columns(3)[0].number_input(t("pool.size.n"), 1, 512, 24, key="pooling_n")
 side = ops.conv_output_size(int(n), pool, stride, "valid")
 if side:
     st.markdown(t("pool.size.formula", n=int(n), p=pool, s=stride, out=side))

@@ -147,7 +147,8 @@ else:
 # --- Mean and standard deviation per channel ---
 st.subheader(t("data.stats_title"))
 st.markdown(t("data.stats_intro"))
-hists = split_histograms(dataset)
+with st.spinner(t("data.stats_computing"), show_time=True):
+    hists = split_histograms(dataset)
 if not sample_only and sizes["val"] > 0:
     hists = {"all_train": hists["train"] + hists["val"], **hists}
 st.dataframe(stats_table(dataset, hists, split_labels), hide_index=True, key="data_stats_table")

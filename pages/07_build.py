@@ -139,15 +139,16 @@ with summary_col:
         st.success(t("build.status.ok"), icon=":material/check_circle:")
     else:
         st.error(t("build.status.blocked", count=len(summary.errors)), icon=":material/block:")
-    st.dataframe(
-        ub.summary_frame(summary, lang),
-        hide_index=True,
-        width="stretch",
-        height=ub.table_height(len(summary.rows)),
-        column_config=ub.summary_columns(),
-    )
     st.plotly_chart(ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch")
     st.caption(ub.volume_caption(summary))
+
+st.dataframe(
+    ub.summary_frame(summary, lang),
+    hide_index=True,
+    width="stretch",
+    height=ub.table_height(len(summary.rows)),
+    column_config=ub.summary_columns(),
+)
 
 # --- How to train it ---------------------------------------------------------------------------
 st.header(t("build.settings.title"))

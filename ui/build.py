@@ -91,7 +91,7 @@ BUDGET_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 60)
 TRAIN_SIZE_CHOICES = (1000, 2000, 5000, 10000, 20000, None)  # None: the whole split
 FULL_TRAIN_SIZE = 45000
 SLOW_TRAINING_S = 15 * 60
-EDITOR_HEIGHT = 900
+EDITOR_HEIGHT = 760
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,7 +271,7 @@ def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
                 t("build.col.shape"): fmt_shape(row.output_shape),
                 t("build.col.params"): fmt_int(row.params, lang),
                 t("build.col.problems"): " ".join(
-                    ("⛔ " if p.is_error else "⚠️ ") + problem_text(p, lang)
+                    locales.t(f"spec.severity.{p.severity}", lang) + ": " + problem_text(p, lang)
                     for p in summary.problems_for(row.index)
                 ),
                 t("build.col.macs"): fmt_int(row.macs, lang),
@@ -291,7 +291,7 @@ def summary_columns() -> dict:
     return {
         t("build.col.index"): st.column_config.NumberColumn(width=30),
         t("build.col.layer"): st.column_config.TextColumn(width="medium"),
-        t("build.col.problems"): st.column_config.TextColumn(width="medium"),
+        t("build.col.problems"): st.column_config.TextColumn(width="large"),
     }
 
 
@@ -330,7 +330,7 @@ def volume_figure(summary: Summary, lang: str) -> go.Figure:
         ticktext=[str(2**k) for k in range(13)],
     )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.15})
-    return style(fig, height=320)
+    return style(fig, height=360)
 
 
 def volume_caption(summary: Summary) -> str:

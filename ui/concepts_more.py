@@ -23,6 +23,8 @@ EDGE_KERNELS = {
     "laplacian": "act.kernel.laplacian",
 }
 # A 4x4 map for the classic 2x2 max-pooling picture: each 2x2 quarter has a clear winner.
+# Feature maps larger than this are drawn without their numbers (they would not be legible).
+MAX_NUMBERED_CELLS = 100
 POOL_EXAMPLE = np.array(
     [[1.0, 1.0, 2.0, 4.0], [5.0, 6.0, 7.0, 8.0], [3.0, 2.0, 1.0, 0.0], [1.0, 2.0, 3.0, 4.0]]
 )
@@ -81,12 +83,19 @@ def map_figure(values: np.ndarray, *, title: str, signed: bool = False) -> go.Fi
             zmin=-edge,
             zmax=edge,
             decimals=2,
+            annotate=values.size <= MAX_NUMBERED_CELLS,
             title=title,
             showscale=True,
             height=380,
         )
     return concepts.matrix_figure(
-        values, colorscale=charts.SEQUENTIAL, decimals=2, title=title, showscale=True, height=380
+        values,
+        colorscale=charts.SEQUENTIAL,
+        decimals=2,
+        annotate=values.size <= MAX_NUMBERED_CELLS,
+        title=title,
+        showscale=True,
+        height=380,
     )
 
 
@@ -98,10 +107,16 @@ def labelled_matrix(
     edge = float(np.abs(values).max()) or 1.0
     text = np.vectorize(lambda v: fmt(v, 2))(values)
     fig = concepts.matrix_figure(
-        values, colorscale=charts.DIVERGING, zmin=-edge, zmax=edge, title=title, text=text
+        values,
+        colorscale=charts.DIVERGING,
+        zmin=-edge,
+        zmax=edge,
+        title=title,
+        text=text,
+        height=360,
     )
     fig.update_yaxes(tickvals=list(range(len(row_labels))), ticktext=row_labels)
-    fig.update_xaxes(tickvals=list(range(len(col_labels))), ticktext=col_labels)
+    fig.update_xaxes(tickvals=list(range(len(col_labels))), ticktext=col_labels, tickangle=0)
     return fig
 
 

@@ -12,6 +12,7 @@ environment only, never user input).
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import json
 import math
@@ -48,7 +49,49 @@ MAX_CURVE_POINTS = 800
 def engine():
     """Returns the training engine module: ``cnn_core.train``, or the test fake named in
     ``CNN_STUDIO_FAKE_ENGINE``. Importing the real one imports TensorFlow (a few seconds)."""
-    return importlib.import_module(os.environ.get(ENGINE_ENV) or "cnn_core.train")
+    module = importlib.import_module(os.environ.get(ENGINE_ENV) or "cnn_core.train")
+    _keep_training_fed()
+    return module
+
+
+_RUNTIME_LOCK = threading.Lock()
+_RUNTIME_READY = [False]
+
+
+def _training_thread_alive() -> bool:
+    # The engine names its worker threads "train-<run id>".
+    return any(th.name.startswith("train-") and th.is_alive() for th in threading.enumerate())
+
+
+def _keep_training_fed() -> None:
+    """Stops Streamlit's per-run clean-up from starving the training thread (once per process).
+
+    After every script run (so every second while the live panel polls) Streamlit runs a full
+    garbage collection and ``keras.backend.clear_session()``, which collects again and resets
+    TensorFlow's graph and kernel cache. With TensorFlow loaded one collection holds the GIL for
+    about a second on a small server, so the training thread barely moved (measured: stuck
+    tracing its first batch for over a minute). Freezing the objects that exist once TensorFlow
+    is imported makes later collections cheap, and Keras's session is left alone while a run
+    trains (our layers are named explicitly, so its name counters do not matter).
+    """
+    with _RUNTIME_LOCK:
+        if _RUNTIME_READY[0]:
+            return
+        _RUNTIME_READY[0] = True
+        gc.freeze()
+        try:
+            from streamlit.runtime.scriptrunner import script_runner
+        except ImportError:  # a Streamlit without this module: nothing to adjust
+            return
+        original = getattr(script_runner, "_clean_problem_modules", None)
+        if original is None:
+            return
+
+        def clean_unless_training() -> None:
+            if not _training_thread_alive():
+                original()
+
+        script_runner._clean_problem_modules = clean_unless_training
 
 
 # ---------------------------------------------------------------------------------------------
@@ -688,7 +731,9 @@ def compare_table(infos: list):
         "trainp.col.optimizer": lambda i: optimizer_name(i.settings),
         "trainp.col.lr": lambda i: fmt_lr(i.settings.get("learning_rate", 0)),
         "trainp.col.batch": lambda i: str(i.settings.get("batch_size")),
-        "trainp.col.augment": lambda i: t("trainp.yes" if i.settings.get("augment") else "trainp.no"),
+        "trainp.col.augment": lambda i: t(
+            "trainp.yes" if i.settings.get("augment") else "trainp.no"
+        ),
         "trainp.col.epochs": lambda i: str(len([e for e in i.epoch_log if not e.get("partial")])),
         "trainp.col.status": lambda i: _status_label(i.status),
         "trainp.col.val_acc": lambda i: fmt_pct(_best(i.epoch_log, "val_accuracy")),
@@ -764,9 +809,7 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("trainp.continue.title"))
-        resumable = [
-            r for r in runs if r.status not in ACTIVE and getattr(r, "has_model", True)
-        ]
+        resumable = [r for r in runs if r.status not in ACTIVE and getattr(r, "has_model", True)]
         if resumable:
             st.selectbox(
                 t("trainp.continue.pick"),
@@ -937,7 +980,9 @@ def evaluation_for(eng, choice: str, owner: str) -> EvalResult:
         left = elapsed / done * (len(x) - done)
         bar.progress(
             done / len(x),
-            text=t("evalp.progress", done=fmt_int(done), total=fmt_int(len(x)), left=fmt_duration(left)),
+            text=t(
+                "evalp.progress", done=fmt_int(done), total=fmt_int(len(x)), left=fmt_duration(left)
+            ),
         )
     probs = np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
     evaluation = evaluate_probs(probs, y, num_classes=probs.shape[1])
@@ -1065,8 +1110,8 @@ def confusion_figure(result: EvalResult, names: list[str]):
     )
     fig.update_layout(
         title=t("evalp.confusion.title"),
-        xaxis={**ticks, "title": t("evalp.confusion.pred"), "showgrid": False},
-        yaxis={**ticks, "title": t("evalp.confusion.true"), "autorange": "reversed"},
+        xaxis={**ticks, "title": t("evalp.confusion.pred"), "range": [-0.5, n - 0.5]},
+        yaxis={**ticks, "title": t("evalp.confusion.true"), "range": [n - 0.5, -0.5]},
         clickmode="event+select",
     )
     return style(fig, height=560)
@@ -1092,7 +1137,7 @@ def clicked_cell(event) -> tuple[int, int] | None:
         points = (event or {}).get("selection", {}).get("points", [])
     for point in points or []:
         try:
-            return int(round(float(point["y"]))), int(round(float(point["x"])))
+            return round(float(point["y"])), round(float(point["x"]))
         except (KeyError, TypeError, ValueError):
             continue
     return None
@@ -1153,7 +1198,10 @@ def metrics_csv(result: EvalResult, names: list[str]) -> bytes:
         {
             t("evalp.csv.class"): [*names, t("evalp.csv.all")],
             t("evalp.csv.accuracy"): [*(float(a) for a in ev.per_class_accuracy), ev.accuracy],
-            t("evalp.csv.correct"): [*(int(c) for c in np.diag(ev.confusion)), int(np.trace(ev.confusion))],
+            t("evalp.csv.correct"): [
+                *(int(c) for c in np.diag(ev.confusion)),
+                int(np.trace(ev.confusion)),
+            ],
             t("evalp.csv.images"): [*(int(c) for c in totals), int(totals.sum())],
             t("evalp.csv.loss"): [None] * len(names) + [ev.loss],
         }

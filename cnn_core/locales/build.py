@@ -36,7 +36,7 @@ STRINGS = {
     "build.arg.strides_default": {"pt": "= janela", "en": "= pool size"},
     "build.arg.padding": {"pt": "Padding", "en": "Padding"},
     "build.arg.activation": {"pt": "Ativação", "en": "Activation"},
-    "build.arg.rate": {"pt": "Fração desligada", "en": "Drop rate"},
+    "build.arg.rate": {"pt": "Taxa de dropout", "en": "Dropout rate"},
     "build.add.type": {"pt": "Nova camada", "en": "New layer"},
     "build.add.position": {"pt": "Onde", "en": "Where"},
     "build.add.at_end": {"pt": "no fim", "en": "at the end"},

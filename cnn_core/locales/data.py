@@ -157,6 +157,10 @@ STRINGS = {
         "pt": "Cada pixel vai de 0 a 255; dividindo por 255, fica entre 0 e 1. Nessa escala, estes são a média e o desvio-padrão de cada canal de cor. Muitos modelos subtraem a média e dividem pelo desvio-padrão antes da primeira camada; o modelo do post só divide por 255.",
         "en": "Each pixel goes from 0 to 255; dividing by 255 puts it between 0 and 1. On that scale, these are the mean and standard deviation of each colour channel. Many models subtract the mean and divide by the standard deviation before the first layer; the blog's model only divides by 255.",
     },
+    "data.stats_computing": {
+        "pt": "Contando os pixels de cada parte…",
+        "en": "Counting the pixels of each split…",
+    },
     "data.gray": {"pt": "cinza", "en": "gray"},
     "data.stats_split": {"pt": "Parte", "en": "Split"},
     "data.stats_images": {"pt": "Imagens", "en": "Images"},

@@ -115,10 +115,6 @@ STRINGS = {
             "**{last}**. The whole network has {total}, so these two layers are {share}% of it."
         ),
     },
-    "fc.params.blog_fallback": {
-        "pt": "No modelo do artigo, o `Dense(64)` depois do Flatten recebe {inputs} números: {inputs} × 64 + 64 = **{params}** parâmetros.",
-        "en": "In the article's model, the `Dense(64)` after Flatten receives {inputs} numbers: {inputs} × 64 + 64 = **{params}** parameters.",
-    },
     # The output layer.
     "fc.out.header": {
         "pt": "A última camada: um neurônio por classe",

@@ -113,13 +113,13 @@ STRINGS = {
     "pool.one.header": {"pt": "Um pooling 1x1 não faz nada", "en": "A 1x1 pool does nothing"},
     "pool.one.body": {
         "pt": (
-            "O modelo do artigo usa `MaxPooling2D(pool_size=(1, 1))` três "
+            "**Uma correção:** o modelo do artigo usa `MaxPooling2D(pool_size=(1, 1))` três "
             "vezes. Uma janela 1x1 contém um único número, e o máximo de um número é ele mesmo; "
             "com passo 1 nenhuma posição é pulada. A saída é idêntica à entrada: essas três "
             "camadas não resumem nada e podem ser removidas sem mudar o resultado da rede."
         ),
         "en": (
-            "The article's model uses `MaxPooling2D(pool_size=(1, 1))` "
+            "**A correction:** the article's model uses `MaxPooling2D(pool_size=(1, 1))` "
             "three times. A 1x1 window holds a single number, and the maximum of one number is "
             "that number; with stride 1 no position is skipped. The output is identical to the "
             "input: those three layers summarise nothing and can be removed without changing what "

@@ -6,8 +6,8 @@ STRINGS = {
     "spec.severity.warning": {"pt": "Aviso", "en": "Warning"},
     # ---- The spec itself (reading JSON or a dict) --------------------------------------------
     "spec.problem.bad_json": {
-        "pt": "O texto não é um JSON válido ({detail}).",
-        "en": "The text is not valid JSON ({detail}).",
+        "pt": "O texto não é um JSON válido: algo está errado na linha {line}, coluna {column}.",
+        "en": "The text is not valid JSON: something is wrong at line {line}, column {column}.",
     },
     "spec.fix.bad_json": {
         "pt": "Confira vírgulas, aspas duplas e chaves, ou exporte o modelo de novo pela página Montar a rede.",

@@ -352,3 +352,17 @@ def test_measure_speed_shows_the_time_per_epoch():
     labels = [m.label for m in at.metric]
     assert locales.t("build.speed.per_epoch", "en") in labels
     assert locales.t("build.speed.total", "en", epochs=40) in labels
+
+
+def test_switching_language_keeps_the_design_and_translates_the_table():
+    at = _open("en")
+    uid = _uid(at, 0)
+    at.number_input(key=f"build_arg_{uid}_filters").set_value(77).run()
+    at.selectbox(key=f"build_arg_{_uid(at, 1)}_pool_size").set_value(3).run()
+    spec = json.loads(json.dumps(_design(at)["spec"]))
+    at.radio(key="lang_toggle").set_value("pt").run()
+    assert not at.exception
+    assert _design(at)["spec"] == spec
+    assert at.number_input(key=f"build_arg_{uid}_filters").value == 77
+    assert locales.t("build.col.problems", "pt") in _table(at).columns
+    assert _shown_total(at, "pt") == summarize(ModelSpec.from_dict(spec)).total_params

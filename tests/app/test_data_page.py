@@ -88,24 +88,29 @@ def test_class_filter_and_another_batch_change_the_grid(data_dir, lang):
         assert int(caption.split(" · ")[1].lstrip("#nº ")) < len(ds.y_test)
 
 
-def test_dataset_switch_and_validation_size(data_dir):
-    at = app_test(PAGE, lang="en").run()
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_dataset_switch_and_validation_size(data_dir, lang):
+    t = lambda key, **kw: locales.t(key, lang, **kw)  # noqa: E731
+    at = app_test(PAGE, lang=lang).run()
     at.selectbox(key="data_dataset").select("mnist").run()
     assert not at.exception
+    assert at.caption[0].value == t("data.about.mnist")
     metrics = _metrics(at)
-    assert metrics["Training"] == "55,000" and metrics["Test"] == "10,000"
+    assert metrics[t("data.split.train")] == _num(55000, lang)
+    assert metrics[t("data.split.test")] == _num(10000, lang)
     assert set(_labels(_grid_captions(at))) <= {str(i) for i in range(10)}
-    assert at.dataframe[0].value.columns.tolist()[-1] == "std gray"
+    columns = at.dataframe[0].value.columns.tolist()
+    assert columns[-1] == t("data.stats_std", channel=t("data.gray"))
 
     at.selectbox(key="data_dataset").select("fashion_mnist").run()
     at.number_input(key="data_val_size").set_value(0).run()
     assert not at.exception
     ds = data.load_dataset("fashion_mnist", val_size=0)
     metrics = _metrics(at)
-    assert metrics["Training"] == "60,000" == f"{ds.sizes()['train']:,}"
-    assert metrics["Validation"] == "0"
-    assert at.radio(key="data_split").options == ["Training", "Test"]
-    assert set(_labels(_grid_captions(at))) <= set(data.class_names("fashion_mnist", "en"))
+    assert metrics[t("data.split.train")] == _num(ds.sizes()["train"], lang) == _num(60000, lang)
+    assert metrics[t("data.split.val")] == "0"
+    assert at.radio(key="data_split").options == [t("data.split.train"), t("data.split.test")]
+    assert set(_labels(_grid_captions(at))) <= set(data.class_names("fashion_mnist", lang))
 
 
 @pytest.fixture

@@ -72,13 +72,17 @@ def test_blog_line_per_class_and_confusion_match_cnn_core(data_dir, lang):
 
     names = class_names("cifar10", lang)
     per_class = next(
-        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("evalp.per_class.title", lang)
+        f
+        for f in figures(at)
+        if f["layout"]["title"]["text"] == locales.t("evalp.per_class.title", lang)
     )
     assert per_class["data"][0]["x"] == names
     assert per_class["data"][0]["y"] == pytest.approx(100 * expected.per_class_accuracy)
 
     confusion = next(
-        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("evalp.confusion.title", lang)
+        f
+        for f in figures(at)
+        if f["layout"]["title"]["text"] == locales.t("evalp.confusion.title", lang)
     )
     assert np.array_equal(plotly_array(confusion["data"][0]["z"]), expected.confusion)
 

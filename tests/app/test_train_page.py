@@ -80,7 +80,9 @@ def test_live_update_follows_the_engine():
     assert locales.t("trainp.caption.batch", "en", step=3, value=f"{loss:.3f}") in captions
     assert locales.t("trainp.caption.batch", "en", step=3, value=f"{100 * acc:.1f}%") in captions
     loss_fig = next(
-        f for f in figures(at) if f["layout"]["title"]["text"] == locales.t("trainp.chart.loss", "en")
+        f
+        for f in figures(at)
+        if f["layout"]["title"]["text"] == locales.t("trainp.chart.loss", "en")
     )
     per_batch = loss_fig["data"][0]
     assert per_batch["y"] == pytest.approx([fe._curve(s)[0] for s in (1, 2, 3)])
@@ -90,10 +92,9 @@ def test_live_update_follows_the_engine():
     fe.advance(1)  # completes epoch 1 -> per-epoch points appear
     at.run()
     loss, acc = fe._curve(4)
-    assert (
-        locales.t("trainp.caption.loss", "en", epoch=1, train=f"{loss:.3f}", val=f"{loss * 1.1:.3f}")
-        in texts(at.caption)
-    )
+    assert locales.t(
+        "trainp.caption.loss", "en", epoch=1, train=f"{loss:.3f}", val=f"{loss * 1.1:.3f}"
+    ) in texts(at.caption)
 
 
 def test_stop_keeps_the_run_and_shows_stopped():
@@ -155,7 +156,7 @@ def test_busy_slot_offers_retry_and_starts_nothing():
 
 
 def test_reload_reattaches_to_the_running_job():
-    at = start_quick(open_train())
+    start_quick(open_train())
     fe.advance(2)
     again = open_train()  # a new session (reload) with the same visitor id in the URL
     no_errors(again)
@@ -174,7 +175,8 @@ def test_compare_two_runs_overlays_their_validation_curves():
     fig = next(f for f in figures(at) if f["layout"]["title"]["text"] == title)
     assert [trace["name"] for trace in fig["data"]] == [first, second]
     expected = [
-        [100 * e["val_accuracy"] for e in fe.load_run(rid, VID).epoch_log] for rid in (first, second)
+        [100 * e["val_accuracy"] for e in fe.load_run(rid, VID).epoch_log]
+        for rid in (first, second)
     ]
     assert [trace["y"] for trace in fig["data"]] == [pytest.approx(e) for e in expected]
     colors = [trace["line"]["color"] for trace in fig["data"]]

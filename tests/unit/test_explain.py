@@ -240,6 +240,24 @@ def test_frozen_models_still_get_a_heat_map():
     assert cam[:3, :3].min() > 0.9
 
 
+def test_grad_cam_uses_the_activation_after_a_linear_conv_and_batchnorm():
+    inputs, x = _input((8, 8, 3))
+    x = keras.layers.Conv2D(2, 2, strides=2, use_bias=False, name="conv")(x)
+    x = keras.layers.BatchNormalization(name="bn")(x)
+    x = keras.layers.Activation("relu", name="relu")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax", name="out")(x))
+    kernel = np.zeros((2, 2, 3, 2), np.float32)
+    kernel[:, :, 0, 0] = kernel[:, :, 1, 1] = 0.25
+    model.get_layer("conv").set_weights([kernel])
+    model.get_layer("out").set_weights([np.eye(2, dtype=np.float32) * 4, np.zeros(2, np.float32)])
+    predictor = Predictor(model, warm_up=False)
+    assert predictor.layer_names == ["conv", "bn", "relu"]
+    assert predictor.cam_layer == "relu"
+    cam = predictor.grad_cam(red_top_left_green_bottom_right(), 0)
+    assert cam[:3, :3].min() > 0.9 and cam[5:, 5:].max() == pytest.approx(0)
+
+
 def test_model_without_convolution_has_no_grad_cam():
     inputs, x = _input((4, 4, 1))
     x = keras.layers.Flatten(name="flat")(x)

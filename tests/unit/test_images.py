@@ -195,12 +195,16 @@ def test_rgb_to_one_channel_uses_luma():
     assert (np.abs(prepared.array.astype(int) - 76) <= 1).all()
 
 
-def test_big_jpeg_is_shrunk_for_display():
-    data = encode(solid(RED, (3000, 2000)), "JPEG", quality=80)
-    prepared = prepare_image(data, size=(32, 32))
-    assert max(prepared.original.size) == images.DISPLAY_MAX_SIDE
-    assert prepared.original.size == (1024, 683)
-    assert prepared.source_size == (3000, 2000)
+def test_big_pictures_are_shrunk_for_display():
+    side = images.DISPLAY_MAX_SIDE
+    png = prepare_image(encode(solid(RED, (3000, 2000)), "PNG"), size=(32, 32))
+    assert png.original.size == (side, round(side * 2000 / 3000))
+    assert png.source_size == (3000, 2000)
+    # JPEGs are decoded at a reduced scale (1/4 here): between half and all of the display size.
+    jpeg = prepare_image(encode(solid(RED, (3000, 2000)), "JPEG", quality=80), size=(32, 32))
+    assert side // 2 <= max(jpeg.original.size) <= side
+    assert jpeg.original.size[0] * 2000 == jpeg.original.size[1] * 3000
+    assert close_to(jpeg.array[16, 16], RED, tol=8)
 
 
 def test_array_is_read_only():

@@ -457,3 +457,11 @@ def test_problems_compare_and_hash_by_value():
     assert first == again
     assert len(set(first) | set(again)) == 3
     assert Problem(0, "empty") != Problem(1, "empty")
+
+
+def test_bad_json_says_where():
+    with pytest.raises(SpecError) as info:
+        ModelSpec.from_json('{\n  "layers": [\n    {"type": "Flatten"},,\n  ]\n}')
+    (problem,) = info.value.problems
+    assert (problem.args["line"], problem.args["column"]) == (3, 25)
+    assert "linha 3, coluna 25" in problem.message("pt")

@@ -1,0 +1,287 @@
+"""Training speed benchmark (not a test): prints a table and a JSON line.
+
+Measures, on the real CIFAR-10 (``CNN_STUDIO_DATA``):
+
+1. the blog model's training images/s in float32 and in mixed bfloat16 (bare ``train_on_batch``);
+2. the engine's throughput against a bare ``model.fit`` on the same images in the same process;
+3. the peak memory (RSS) of this process while the engine trains on the full training set;
+4. the fast preset's test accuracy after time-budgeted runs (``--budgets 30 60``);
+5. time to 60% and 75% validation accuracy in recorded runs (``--runs-dir``, any owner).
+
+Usage::
+
+    CNN_STUDIO_DATA=/work/shared/data python bench/train_speed.py            # full (~10 min)
+    CNN_STUDIO_DATA=/work/shared/data python bench/train_speed.py --short    # ~3 min
+
+Timings depend on what else runs on the machine; run it on an idle one and say when it was not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def precision_speed(steps: int) -> dict:
+    """Blog model, batch 32: images/s in float32 and mixed bfloat16."""
+    import keras
+
+    from cnn_core.presets import get_preset
+    from cnn_core.train import TrainSettings, _compile, build_for_training, native_bf16
+
+    spec = get_preset("blog")
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, size=(32, 32, 32, 3)).astype(np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 32)]
+    out = {"native_bf16": native_bf16()}
+    for policy in ("float32", "mixed_bfloat16"):
+        keras.utils.set_random_seed(0)
+        model = build_for_training(spec, policy)
+        _compile(model, TrainSettings())
+        for _ in range(5):
+            model.train_on_batch(x, y)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            model.train_on_batch(x, y)
+        out[policy] = steps * 32 / (time.perf_counter() - t0)
+    out["bf16_speedup"] = out["mixed_bfloat16"] / out["float32"]
+    return out
+
+
+def engine_vs_fit(n_images: int) -> dict:
+    """Same model, images and batch size: the engine's epoch-2 speed vs a bare model.fit."""
+    import keras
+
+    from cnn_core.data import Dataset, load_dataset
+    from cnn_core.presets import get_preset
+    from cnn_core.train import (
+        TrainSettings,
+        _compile,
+        build_for_training,
+        resolve_precision,
+        start_training,
+    )
+
+    full = load_dataset("cifar10")
+    data = Dataset(
+        "cifar10",
+        full.x_train[:n_images],
+        full.y_train[:n_images],
+        full.x_val[:32],
+        full.y_val[:32],
+        full.x_test[:32],
+        full.y_test[:32],
+        (32, 32, 3),
+    )
+    spec = get_preset("blog")
+    settings = TrainSettings(epochs=3, batch_size=32, val_size=32)
+    precision = resolve_precision(spec, settings)
+    handle = start_training(spec, settings, owner="bench", runs_dir=ROOT / "runs", data=data)
+    handle.join()
+    log = handle.snapshot().epoch_log
+    engine = n_images / min(e["seconds"] for e in log[1:])
+
+    keras.utils.set_random_seed(0)
+    model = build_for_training(spec, precision)
+    _compile(model, settings)
+    y = np.eye(10, dtype=np.float32)[data.y_train]
+    times = []
+
+    class Timer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            times.append(time.perf_counter() - self.t0)
+
+    model.fit(data.x_train, y, batch_size=32, epochs=3, verbose=0, callbacks=[Timer()])
+    bare = n_images / min(times[1:])
+    from cnn_core.train import delete_run
+
+    delete_run(handle.run_id, "bench", ROOT / "runs")
+    return {
+        "precision": precision,
+        "images": n_images,
+        "engine_img_s": engine,
+        "bare_fit_img_s": bare,
+        "ratio": engine / bare,
+    }
+
+
+def memory_during_training(seconds: float) -> dict:
+    """Peak RSS of this process while the engine trains the fast preset on all of CIFAR-10."""
+    from cnn_core.data import load_dataset
+    from cnn_core.presets import get_preset
+    from cnn_core.train import delete_run, fast_settings, start_training
+
+    before = rss_mb()
+    load_dataset("cifar10")
+    peak = [rss_mb()]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak.append(rss_mb())
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out = {}
+    for name, settings in (
+        ("fast", fast_settings(time_budget_s=seconds)),
+        ("blog", fast_settings(time_budget_s=seconds, batch_size=32)),
+    ):
+        handle = start_training(get_preset(name), settings, owner="bench", runs_dir=ROOT / "runs")
+        handle.join()
+        out[f"{name}_peak_rss_mb"] = max(peak)
+        delete_run(handle.run_id, "bench", ROOT / "runs")
+    done.set()
+    out["rss_before_tf_mb"] = before
+    return out
+
+
+def fast_budgets(budgets) -> list[dict]:
+    """Test accuracy of the fast preset after runs with each time budget."""
+    from cnn_core.presets import get_preset
+    from cnn_core.train import delete_run, fast_settings, start_training
+
+    rows = []
+    for budget in budgets:
+        handle = start_training(
+            get_preset("fast"),
+            fast_settings(time_budget_s=budget),
+            owner="bench",
+            runs_dir=ROOT / "runs",
+        )
+        handle.join()
+        snap = handle.snapshot()
+        rows.append(
+            {
+                "budget_s": budget,
+                "elapsed_s": round(snap.elapsed_s, 1),
+                "epochs": len(snap.epoch_log),
+                "test_accuracy": snap.evaluation["accuracy"] if snap.evaluation else None,
+            }
+        )
+        delete_run(handle.run_id, "bench", ROOT / "runs")
+    return rows
+
+
+def recorded_runs(runs_dir: Path) -> list[dict]:
+    """Time to 60% / 75% validation accuracy in finished runs of any owner."""
+    from cnn_core.runs import read_json, valid_run_id
+
+    rows = []
+    for folder in sorted(runs_dir.glob("*")):
+        if not valid_run_id(folder.name):
+            continue
+        spec = read_json(folder / "spec.json", {}) or {}
+        settings = read_json(folder / "settings.json", {}) or {}
+        log = (read_json(folder / "metrics.json", {}) or {}).get("epoch_log", [])
+        if settings.get("train_size") or not log:
+            continue
+        row = {"run": folder.name, "model": spec.get("name"), "optimizer": settings["optimizer"]}
+        spent = 0.0
+        for target in (0.6, 0.75):
+            row[f"to_{int(target * 100)}"] = None
+        for entry in log:
+            spent += entry["seconds"]
+            for target in (0.6, 0.75):
+                key = f"to_{int(target * 100)}"
+                if row[key] is None and (entry.get("val_accuracy") or 0) >= target:
+                    row[key] = {"seconds": round(spent), "epoch": entry["epoch"]}
+        row["epochs"] = len(log)
+        row["best_val"] = max((e.get("val_accuracy") or 0) for e in log)
+        ev = read_json(folder / "evaluation.json")
+        row["test_accuracy"] = ev["accuracy"] if ev else None
+        rows.append(row)
+    return rows
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--short", action="store_true", help="fewer steps and a 30 s budget only")
+    p.add_argument("--budgets", type=float, nargs="*", help="fast-preset time budgets (s)")
+    p.add_argument("--skip", nargs="*", default=[], help="precision engine memory budgets runs")
+    p.add_argument("--runs-dir", type=Path, default=ROOT / "runs", help="recorded runs to read")
+    args = p.parse_args(argv)
+    budgets = args.budgets if args.budgets is not None else ([30] if args.short else [30, 60])
+    result = {"load_average": os.getloadavg()}
+    if "precision" not in args.skip:
+        result["precision"] = precision_speed(20 if args.short else 60)
+        r = result["precision"]
+        print(
+            f"blog model, batch 32: float32 {r['float32']:.0f} img/s, mixed_bfloat16 "
+            f"{r['mixed_bfloat16']:.0f} img/s (x{r['bf16_speedup']:.2f}; native: "
+            f"{r['native_bf16']})",
+            flush=True,
+        )
+    if "engine" not in args.skip:
+        result["engine"] = r = engine_vs_fit(1600 if args.short else 4800)
+        print(
+            f"engine {r['engine_img_s']:.0f} img/s vs bare model.fit {r['bare_fit_img_s']:.0f} "
+            f"img/s on {r['images']} images ({r['precision']}): {r['ratio'] * 100:.0f}%",
+            flush=True,
+        )
+    if "memory" not in args.skip:
+        result["memory"] = r = memory_during_training(15 if args.short else 40)
+        print(
+            f"peak RSS while training on all of CIFAR-10: fast preset {r['fast_peak_rss_mb']:.0f}"
+            f" MB, blog preset {r['blog_peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
+    if "budgets" not in args.skip and budgets:
+        result["fast_budgets"] = fast_budgets(budgets)
+        print("\nfast preset, time-budgeted runs (test accuracy):")
+        print(f"{'budget s':>9} {'elapsed s':>10} {'epochs':>7} {'test acc':>9}")
+        for row in result["fast_budgets"]:
+            print(
+                f"{row['budget_s']:>9.0f} {row['elapsed_s']:>10.1f} {row['epochs']:>7} "
+                f"{row['test_accuracy'] * 100:>8.2f}%",
+                flush=True,
+            )
+    if "runs" not in args.skip:
+        result["recorded_runs"] = rows = recorded_runs(args.runs_dir)
+        if rows:
+            print("\nrecorded full-data runs (time = training seconds, validation excluded):")
+            for row in rows:
+                marks = []
+                for key in ("to_60", "to_75"):
+                    hit = row[key]
+                    target = key[3:]
+                    marks.append(
+                        f"{target}%: {hit['seconds']} s (epoch {hit['epoch']})"
+                        if hit
+                        else f"{target}%: not reached"
+                    )
+                test = row["test_accuracy"]
+                print(
+                    f"  {row['run']} {row['model']} {row['optimizer']} epochs {row['epochs']}: "
+                    f"{', '.join(marks)}; best val {row['best_val'] * 100:.2f}%"
+                    + (f", test {test * 100:.2f}%" if test is not None else "")
+                )
+    result["load_average_after"] = os.getloadavg()
+    print("\nJSON " + json.dumps(result, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""The Classify page under AppTest: uploads (good, broken, several), the sample photo, pickers."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnn_core import locales
+from cnn_core.data import class_names, load_sample
+from cnn_core.images import ImageError, prepare_image
+from tests.conftest import app_test
+from ui import classify as cl
+
+PAGE = "pages/10_classify.py"
+UNTRAINED = cl.ModelChoice("untrained", cl.UNTRAINED_PRESET, "cifar10")
+
+
+def png(color=(200, 30, 30), size=(64, 48), pattern=False) -> bytes:
+    im = Image.new("RGB", size, color)
+    if pattern:
+        arr = np.asarray(im).copy()
+        arr[::4] = 255 - arr[::4]
+        im = Image.fromarray(arr)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def open_page(lang="en"):
+    at = app_test(PAGE, lang, timeout=240)
+    # The untrained blog model is always there; pick it so the test does not depend on which
+    # pretrained models ship.
+    at.session_state["classify_model"] = UNTRAINED.key
+    return at.run()
+
+
+def predictor():
+    return cl.get_predictor(UNTRAINED, owner="")
+
+
+def expected_label(data: bytes, lang: str) -> str:
+    p = predictor()
+    x = prepare_image(data, size=p.input_shape[:2]).array
+    return class_names("cifar10", lang)[int(np.argmax(p.predict(x)))]
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def chart_caption(at) -> str:
+    return next(c for c in texts(at.caption) if c.startswith(("Most likely", "Mais provável")))
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_opens_with_an_invitation_and_an_honest_untrained_warning(lang):
+    at = open_page(lang)
+    assert not at.exception, texts(at.exception)
+    assert at.title[0].value == locales.t("classify.title", lang)
+    assert locales.t("classify.empty", lang) in texts(at.info)
+    assert locales.t("classify.untrained_warning", lang) in texts(at.warning)
+    uploader = at.file_uploader(key="classify_upload")
+    assert uploader.accept_multiple_files
+    assert set(uploader.allowed_type) >= {".jpg", ".png", ".webp"}
+
+
+def test_uploading_a_png_shows_the_models_prediction():
+    data = png(pattern=True)
+    at = open_page("en")
+    at.file_uploader(key="classify_upload").set_value(("photo.png", data, "image/png")).run()
+    assert not at.exception, texts(at.exception)
+    label = expected_label(data, "en")
+    assert chart_caption(at).startswith(f"Most likely: {label} (")
+    # An untrained model spreads its bets: the page must say it is unsure, naming its guess.
+    warnings = texts(at.warning)
+    assert any(f"best guess is **{label}**" in w for w in warnings), warnings
+    assert "The photo: 64×48 pixels." in texts(at.caption)
+    assert len(at.get("plotly_chart")) == 2  # probabilities and Grad-CAM
+
+
+def test_broken_upload_shows_a_translated_error_and_the_good_photo_still_works():
+    good, bad = png(), b"definitely not a picture"
+    at = open_page("pt")
+    at.file_uploader(key="classify_upload").set_value(
+        [("notas.png", bad, "image/png"), ("foto.png", good, "image/png")]
+    ).run()
+    assert not at.exception, texts(at.exception)
+    message = ImageError("not_an_image").message("pt")
+    assert texts(at.error) == [f"notas\\.png: {message}"]
+    assert chart_caption(at).startswith(f"Mais provável: {expected_label(good, 'pt')} (")
+
+
+def test_several_photos_make_a_gallery_and_the_picker_chooses_which_to_explain():
+    photos = [("a.png", png((250, 250, 250)), "image/png"), ("b.png", png((0, 0, 90)), "image/png")]
+    at = open_page("en")
+    at.file_uploader(key="classify_upload").set_value(photos).run()
+    pick = at.selectbox(key="classify_pick")
+    assert pick.options == ["1. a.png", "2. b.png"]
+    assert chart_caption(at).startswith(f"Most likely: {expected_label(photos[0][1], 'en')} (")
+    pick.set_value(1).run()
+    assert not at.exception
+    assert chart_caption(at).startswith(f"Most likely: {expected_label(photos[1][1], 'en')} (")
+
+
+def test_sample_button_works_without_any_upload():
+    at = open_page("en")
+    at.button(key="classify_sample").click().run()
+    assert not at.exception, texts(at.exception)
+    index = at.session_state["classify_sample_index"]
+    x, y = load_sample("cifar10")
+    truth = class_names("cifar10", "en")[int(y[index])]
+    p = predictor()
+    best = class_names("cifar10", "en")[int(np.argmax(p.predict(x[index])))]
+    assert chart_caption(at).startswith(f"Most likely: {best} (")
+    assert "The photo: 32×32 pixels." in texts(at.caption)
+    sample_photo = cl.sample_photo("cifar10", index)
+    assert sample_photo is not None and int(y[index]) == sample_photo[1]
+    assert truth in locales.t("classify.sample_name", "en", index=index, label=truth)
+
+
+def test_layer_and_grad_cam_pickers():
+    at = open_page("en")
+    at.file_uploader(key="classify_upload").set_value(("p.png", png(pattern=True), "image/png"))
+    at.run()
+    layer = at.selectbox(key="classify_layer")
+    names = predictor().layer_names
+    assert layer.options[0].startswith(f"{names[0]}: 32×32×")
+    layer.set_value(names[-1]).run()
+    assert not at.exception
+    maps = predictor().feature_maps(prepare_image(png(pattern=True)).array)[names[-1]]
+    h, w, c = maps.shape
+    assert any(cap.startswith(f"{c} maps of {h}×{w} in {names[-1]}") for cap in texts(at.caption))
+    cam_box = next(s for s in at.selectbox if str(s.key).startswith("classify_cam_class_"))
+    other = (cam_box.index + 1) % 10
+    cam_box.set_value(other).run()
+    assert not at.exception
+    label = class_names("cifar10", "en")[other]
+    assert f'Heat map for "{label}" over the crop the network received;' in " ".join(
+        texts(at.caption)
+    )
+
+
+# --- helpers, without a page --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_handle_upload_never_raises_and_speaks_the_language(lang):
+    for data, code in [(b"", "empty"), (b"GIF89a broken", "corrupt"), (b"<svg></svg>", None)]:
+        result = cl.handle_upload(cl.Photo("x", data), (32, 32, 3), lang)
+        assert result.prepared is None and result.error
+        if code:
+            assert result.error == ImageError(code).message(lang)
+    ok = cl.handle_upload(cl.Photo("x", png()), (28, 28, 1), lang)
+    assert ok.error is None and ok.prepared.array.shape == (28, 28, 1)
+
+
+def test_channel_grid_lays_out_tiles_on_one_colour_scale():
+    fmap = np.zeros((2, 3, 4), np.float32)
+    fmap[..., 1] = 5.0  # the brightest channel
+    grid, low, high = cl.channel_grid(fmap, target_width=40, gap=1)
+    assert (low, high) == (0.0, 5.0)
+    cols = 4
+    zoom = (40 // cols - 1) // 3
+    assert grid.shape == (2 * zoom, cols * (3 * zoom + 1) - 1, 3)
+    viridis = cl._lut("Viridis")
+    assert (grid[0, 0] == viridis[0]).all()  # channel 0: all at the low end
+    assert (grid[0, 3 * zoom + 1] == viridis[255]).all()  # channel 1: all at the high end
+    assert (grid[0, 3 * zoom] == 255).all()  # white gap
+
+
+def test_cam_overlay_keeps_the_photo_where_the_map_is_zero():
+    prepared = prepare_image(png((10, 120, 200), size=(40, 40)))
+    zero = cl.cam_overlay(prepared, np.zeros((32, 32), np.float32), 1.0)
+    base = np.asarray(prepared.original.resize((cl.CAM_SIZE, cl.CAM_SIZE)))
+    assert np.abs(zero.astype(int) - base.astype(int)).max() <= 2
+    hot = np.zeros((32, 32), np.float32)
+    hot[:8, :8] = 1
+    lit = cl.cam_overlay(prepared, hot, 1.0)
+    assert np.abs(lit[:40, :40].astype(int) - base[:40, :40].astype(int)).max() > 50
+    assert np.abs(lit[-40:, -40:].astype(int) - base[-40:, -40:].astype(int)).max() <= 2
+    assert cl.hottest_region(hot) == "classify.where.top_left"
+
+
+def test_hottest_region_names_each_ninth():
+    for (i, j), name in {(0, 0): "top_left", (15, 15): "center", (31, 16): "bottom"}.items():
+        cam = np.zeros((32, 32))
+        cam[i, j] = 1
+        assert cl.hottest_region(cam) == f"classify.where.{name}"
+
+
+def test_file_names_cannot_inject_markdown():
+    assert cl.escape_markdown("![x](http://e/x.png)") == "\\!\\[x\\]\\(http\\://e/x\\.png\\)"
+    assert cl.escape_markdown("a\nb") == "ab"
+
+
+def test_bright_background_detects_paper_digits():
+    paper = np.full((28, 28, 1), 240, np.uint8)
+    paper[10:18, 12:16] = 20
+    assert cl.bright_background(paper)
+    assert not cl.bright_background(255 - paper)
