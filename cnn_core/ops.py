@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from cnn_core import spec
+
 PADDINGS = ("valid", "same")
 
 __all__ = [
@@ -89,11 +91,8 @@ def conv_output_size(n: int, kernel: int, stride: int = 1, padding: str = "valid
     """
     if n < 0 or kernel < 1 or stride < 1:
         raise ValueError(f"Bad sizes: n={n}, kernel={kernel}, stride={stride}.")
-    if _check_padding(padding) == "same":
-        return math.ceil(n / stride)
-    if n < kernel:
-        return 0
-    return (n - kernel) // stride + 1
+    # The shape rule lives in cnn_core.spec; here a window that does not fit gives 0 cells.
+    return max(spec.conv_output_size(n, kernel, stride, _check_padding(padding)), 0)
 
 
 def same_padding(n: int, kernel: int, stride: int = 1) -> tuple[int, int]:
