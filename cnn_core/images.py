@@ -307,8 +307,7 @@ def prepare_image(
     array = np.asarray(cropped, dtype=np.uint8)
     if channels == 1:
         array = array[:, :, None]
-    array = np.ascontiguousarray(array)
-    array.setflags(write=False)
+    array = np.array(array, dtype=np.uint8, copy=True, order="C")  # writable, owns its data
     return PreparedImage(
         original=rgb,
         cropped=cropped,

@@ -169,7 +169,7 @@ with lr_col:
     st.select_slider(
         t("build.set.learning_rate"),
         ub.with_current(ub.LR_CHOICES, settings["learning_rate"]),
-        format_func=lambda value: f"{value:g}",
+        format_func=functools.partial(ub.fmt_rate, lang=lang),
         key="build_set_learning_rate",
         on_change=ub.set_setting,
         args=("learning_rate", "build_set_learning_rate"),
@@ -258,7 +258,10 @@ for problem in settings_problems:
 # --- How long will it take? --------------------------------------------------------------------
 st.subheader(t("build.speed.title"))
 if st.button(
-    t("build.speed.measure"), key="build_measure", disabled=not summary.ok, icon=":material/timer:"
+    t("build.speed.measure"),
+    key="build_measure",
+    disabled=not summary.ok or bool(settings_problems),
+    icon=":material/timer:",
 ):
     with st.spinner(t("build.speed.measuring")):
         ub.measure_speed()

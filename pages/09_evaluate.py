@@ -15,7 +15,7 @@ choices = tr.model_choices(eng, owner)
 if not choices:
     st.info(t("evalp.nothing"), icon=":material/info:")
     st.page_link(
-        "pages/08_train.py",
+        tr.TRAIN_PAGE,
         label=t("evalp.to_train"),
         icon=":material/model_training:",
         query_params=tr.link_query(),

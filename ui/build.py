@@ -132,6 +132,12 @@ def fmt_shape(shape) -> str:
     return "x".join("?" if v is None else str(v) for v in shape)
 
 
+def fmt_rate(value: float, lang: str) -> str:
+    """A learning rate as people write it: ``0.01`` (en), ``0,01`` (pt), ``1e-05``."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "pt" else text
+
+
 def fmt_compact(value: int | None, lang: str | None = None) -> str:
     """Formats a big count short: ``33,9 M`` / ``33.9 M``, ``1.2 G``."""
     if value is None:
@@ -292,6 +298,8 @@ def summary_columns() -> dict:
         t("build.col.index"): st.column_config.NumberColumn(width=30),
         t("build.col.layer"): st.column_config.TextColumn(width="medium"),
         t("build.col.problems"): st.column_config.TextColumn(width="large"),
+        t("build.col.macs"): st.column_config.TextColumn(width="small"),
+        t("build.col.memory"): st.column_config.TextColumn(width="small"),
     }
 
 

@@ -44,6 +44,9 @@ OPTIMIZER_KEYS = {"sgd", "sgd_momentum", "momentum", "adam", "adamw"}
 # The Build page's names for a few settings differ from the engine's; translate, don't fail.
 _ENGINE_VALUES = {"optimizer": {"momentum": "sgd_momentum"}, "precision": {"mixed_float16": "auto"}}
 MAX_CURVE_POINTS = 800
+BUILD_PAGE = "pages/07_build.py"
+TRAIN_PAGE = "pages/08_train.py"
+EVALUATE_PAGE = "pages/09_evaluate.py"
 
 
 def engine():
@@ -265,7 +268,7 @@ def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
     if not from_build:
         st.caption(t("trainp.default_design"))
     st.page_link(
-        "pages/07_build.py",
+        BUILD_PAGE,
         label=t("trainp.edit_design"),
         icon=":material/construction:",
         query_params=link_query(),
@@ -638,7 +641,7 @@ def final_panel(eng, owner: str, handle) -> None:
         st.markdown(t("trainp.test_line"))
         st.code(blog_line(view.evaluation), language=None)
     st.page_link(
-        "pages/09_evaluate.py",
+        EVALUATE_PAGE,
         label=t("trainp.to_evaluate"),
         icon=":material/fact_check:",
         query_params=link_query(),

@@ -20,8 +20,8 @@ STRINGS = {
         "en": "{name} (pretrained, {dataset}, accuracy {accuracy})",
     },
     "classify.model.run": {
-        "pt": "Seu treino {run} ({dataset}, {epochs} épocas, acurácia {accuracy})",
-        "en": "Your run {run} ({dataset}, {epochs} epochs, accuracy {accuracy})",
+        "pt": "Seu treino {run} ({dataset}, épocas: {epochs}, acurácia {accuracy})",
+        "en": "Your run {run} ({dataset}, epochs: {epochs}, accuracy {accuracy})",
     },
     "classify.model.untrained": {
         "pt": "Modelo do blog, SEM treino (pesos aleatórios)",

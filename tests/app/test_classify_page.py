@@ -201,3 +201,68 @@ def test_bright_background_detects_paper_digits():
     paper[10:18, 12:16] = 20
     assert cl.bright_background(paper)
     assert not cl.bright_background(255 - paper)
+
+
+# --- a model this visitor trained ----------------------------------------------------------------
+
+OWNER = "classify-test-visitor-0123456789"
+
+
+def _trained_mnist_run(runs_dir) -> str:
+    """A real run folder holding a small MNIST model (random weights stand in for training)."""
+    from cnn_core import runs
+    from cnn_core.model import build_model
+    from cnn_core.spec import ModelSpec
+
+    spec = ModelSpec(
+        layers=[
+            {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
+            {"type": "MaxPooling2D", "pool_size": 2},
+            {"type": "Flatten"},
+            {"type": "Dense", "units": 10, "activation": "softmax"},
+        ],
+        input_shape=(28, 28, 1),
+        name="tiny_mnist",
+    )
+    folder = runs.create_run_folder(OWNER, spec.to_dict(), {"dataset": "mnist"}, runs_dir)
+    build_model(spec).save(folder / "model.keras")
+    runs.write_json(folder / "metrics.json", {"epoch_log": [{"epoch": 1, "accuracy": 0.9}]})
+    runs.write_json(folder / "evaluation.json", {"accuracy": 0.875})
+    runs.update_meta(folder, status="finished")
+    return folder.name
+
+
+def test_a_run_of_this_visitor_is_offered_and_used_with_one_channel(tmp_path, monkeypatch):
+    monkeypatch.setenv("CNN_STUDIO_RUNS", str(tmp_path))
+    run_id = _trained_mnist_run(tmp_path)
+    choices = cl.model_choices(OWNER)
+    run_choice = next(c for c in choices if c.kind == "run")
+    assert (run_choice.name, run_choice.dataset, run_choice.epochs) == (run_id, "mnist", 1)
+    assert all(c.kind != "run" for c in cl.model_choices("someone-else-0123456789"))
+
+    # A dark digit on white paper: the page offers to invert it, as MNIST digits are light on
+    # black, and switches the toggle on by itself.
+    paper = Image.new("L", (56, 56), 235)
+    paper.paste(20, (24, 8, 32, 48))
+    buf = io.BytesIO()
+    paper.save(buf, "PNG")
+    at = app_test(PAGE, "en", timeout=240)
+    at.query_params["vid"] = OWNER
+    at.session_state["classify_model"] = run_choice.key
+    at.run()
+    assert not at.exception, texts(at.exception)
+    options = at.selectbox(key="classify_model").options
+    assert any(f"Your run {run_id} (MNIST" in o and "accuracy 87.5%" in o for o in options)
+    assert at.selectbox(key="classify_model").value == run_choice.key
+    assert not any(w == locales.t("classify.untrained_warning", "en") for w in texts(at.warning))
+    at.file_uploader(key="classify_upload").set_value(("digit.png", buf.getvalue(), "image/png"))
+    at.run()
+    assert not at.exception, texts(at.exception)
+    toggle = next(tg for tg in at.toggle if str(tg.key).startswith("classify_invert_"))
+    assert toggle.value is True
+    p = cl.get_predictor(run_choice, OWNER)
+    assert p.input_shape == (28, 28, 1)
+    x = 255 - prepare_image(buf.getvalue(), size=(28, 28), channels=1).array
+    digit = str(int(np.argmax(p.predict(x))))
+    assert chart_caption(at).startswith(f"Most likely: {digit} (")
+    assert "Centre crop, shrunk to 28×28: this is all the network gets." in texts(at.caption)
