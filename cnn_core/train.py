@@ -69,7 +69,8 @@ ACTIVE_STATUSES = ("queued", "running", "stopping")
 DIVERGE_ADVICE = ("train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam")
 # Points kept in Snapshot.batch_log: older points are thinned out, so a 40-epoch run stays light.
 _MAX_BATCH_POINTS = 1200
-_VAL_BATCH = 500
+# Small enough that a wide first layer (the blog's 128 filters at 32x32) stays ~50 MB per batch.
+_VAL_BATCH = 100
 
 
 class TrainingBusyError(RuntimeError):
@@ -845,7 +846,9 @@ def _finish_meta(handle: RunHandle) -> None:
 def _evaluate_and_store(handle: RunHandle, model, data) -> None:
     from cnn_core.evaluate import evaluate_model
 
-    ev = evaluate_model(model, data.x_test, np.asarray(data.y_test).reshape(-1))
+    ev = evaluate_model(
+        model, data.x_test, np.asarray(data.y_test).reshape(-1), batch_size=_VAL_BATCH
+    )
     result = ev.to_dict()
     _runs.write_json(handle.path / "evaluation.json", result)
     tmp = handle.path / ".test_probs.tmp.npy"

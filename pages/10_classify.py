@@ -79,7 +79,7 @@ if not photos:
     st.caption(t("classify.privacy"))
     st.stop()
 
-uploads = [cl.handle_upload(photo, predictor.input_shape, lang) for photo in photos]
+uploads = [cl.prepare_cached(photo, predictor.input_shape, lang) for photo in photos]
 for up in uploads:
     if up.error:
         st.error(t("classify.file_error", name=cl.escape_markdown(up.photo.name), message=up.error))
@@ -89,7 +89,11 @@ if not good:
 
 if len(good) > 1:
     st.subheader(t("classify.gallery"))
-    batch = np.stack([up.prepared.array for up in good])
+    # One-channel (MNIST-style) models want light strokes on black: invert paper photos.
+    arrays = [up.prepared.array for up in good]
+    batch = np.stack(
+        [cl.network_input(a, channels == 1 and cl.bright_background(a)) for a in arrays]
+    )
     best = predictor.predict(batch).argmax(axis=1)
     st.image(
         [up.prepared.original for up in good],
@@ -113,8 +117,7 @@ array = prepared.array
 if channels == 1:
     invert_default = cl.bright_background(array)
     key = f"classify_invert_{current.photo.digest}"
-    if st.toggle(t("classify.invert"), value=invert_default, key=key):
-        array = 255 - array
+    array = cl.network_input(array, st.toggle(t("classify.invert"), value=invert_default, key=key))
 small = Image.fromarray(array[:, :, 0] if channels == 1 else array)
 
 started = time.perf_counter()

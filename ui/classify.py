@@ -202,6 +202,27 @@ def handle_upload(photo: Photo, input_shape, lang: str) -> Upload:
     return Upload(photo, prepared, None, time.perf_counter() - started)
 
 
+_PREPARED_KEY = "classify_prepared"
+_PREPARED_MAX = 12
+
+
+def prepare_cached(photo: Photo, input_shape, lang: str) -> Upload:
+    """:func:`handle_upload`, remembered in this session so reruns (a new layer picked, a slider
+    moved) do not decode the same photos again. Keeps the last few photos only."""
+    memo = st.session_state.setdefault(_PREPARED_KEY, {})
+    key = (photo.digest, photo.name, tuple(input_shape), lang)
+    if key not in memo:
+        memo[key] = handle_upload(photo, input_shape, lang)
+        while len(memo) > _PREPARED_MAX:
+            memo.pop(next(iter(memo)))
+    return memo[key]
+
+
+def network_input(array: np.ndarray, invert: bool) -> np.ndarray:
+    """The array handed to the model: as prepared, or inverted (255 - x) for MNIST-style models."""
+    return (255 - array) if invert else array
+
+
 def sample_photo(dataset: str, index: int) -> tuple[Photo, int] | None:
     """A bundled test image as PNG bytes (so it goes through the same path as uploads).
 

@@ -716,7 +716,7 @@ def compare_figure(metric: str, infos: list):
         )
     fig.update_layout(
         title=t(f"trainp.compare.chart.{metric}"),
-        xaxis_title=t("trainp.axis.epoch"),
+        xaxis={"title": t("trainp.axis.epoch"), "dtick": 1},
         yaxis_title=t(f"trainp.axis.{metric}"),
         legend={"orientation": "h", "y": -0.3},
     )
@@ -747,13 +747,25 @@ def compare_table(infos: list):
     return pd.DataFrame(data, index=[t(k) for k in rows])
 
 
-def _best_run_caption(infos: list) -> str:
-    scored = [(i, _best(i.epoch_log, "val_accuracy")) for i in infos]
+def compare_caption(metric: str, infos: list) -> str:
+    """Which run did best on validation: highest accuracy, or lowest loss."""
+    if metric == "accuracy":
+        scored = [(i, _best(i.epoch_log, "val_accuracy")) for i in infos]
+    else:
+        scored = [(i, -v) for i in infos if (v := _lowest(i.epoch_log, "val_loss")) is not None]
     scored = [(i, v) for i, v in scored if v is not None]
     if not scored:
         return t("trainp.caption.empty")
     best, value = max(scored, key=lambda p: p[1])
-    return t("trainp.compare.caption", run=best.run_id, val=fmt_pct(value), n=len(infos))
+    if metric == "accuracy":
+        return t("trainp.compare.caption", run=best.run_id, val=fmt_pct(value), n=len(infos))
+    return t("trainp.compare.caption_loss", run=best.run_id, loss=fmt_num(-value, 3))
+
+
+def _lowest(epoch_log: list, key: str):
+    values = [_finite(e.get(key)) for e in epoch_log if not e.get("partial")]
+    values = [v for v in values if v is not None]
+    return min(values) if values else None
 
 
 def _delete(owner: str) -> None:
@@ -804,8 +816,9 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
         for column, metric in ((left, "accuracy"), (right, "loss")):
             with column:
                 st.plotly_chart(compare_figure(metric, infos), key=f"train_compare_{metric}")
-                st.caption(_best_run_caption(infos))
-        st.dataframe(compare_table(infos), key="train_compare_table")
+                st.caption(compare_caption(metric, infos))
+        table = compare_table(infos)
+        st.dataframe(table, key="train_compare_table", height=36 * (len(table) + 1) + 4)
     else:
         st.caption(t("trainp.compare.need_two"))
 
@@ -957,9 +970,15 @@ def _load_choice(eng, choice: str, owner: str):
     pretrained = _pretrained_module()
     item = next(p for p in pretrained.list_pretrained() if p.name == rest)
     model = pretrained.load_pretrained(rest)
-    path = getattr(item, "path", None)
-    design = {"spec": item.spec, "settings": getattr(item, "settings", None)}
-    return model, item.dataset, Path(path) if path else None, design, dict(item.metrics or {})
+    path = Path(pretrained.MODELS_DIR) / f"{rest}.keras"
+    spec = item.spec.to_dict() if hasattr(item.spec, "to_dict") else dict(item.spec)
+    design = {"spec": spec, "settings": getattr(item, "settings", None) or None}
+    stored = {
+        **dict(item.metrics or {}),
+        "epochs": getattr(item, "epochs", 0),
+        "train_seconds": getattr(item, "train_seconds", 0.0),
+    }
+    return model, item.dataset, path, design, stored
 
 
 def evaluation_for(eng, choice: str, owner: str) -> EvalResult:
@@ -1028,10 +1047,20 @@ def show_blog_comparison(result: EvalResult) -> None:
 
 
 def show_stored_metrics(result: EvalResult) -> None:
+    if not result.model_id.startswith("pre:"):
+        return  # a run's stored scores are the ones just computed
     stored = result.stored_metrics or {}
     acc, loss = _finite(stored.get("accuracy")), _finite(stored.get("loss"))
     if acc is not None and loss is not None:
         st.caption(t("evalp.stored", acc=fmt_pct(acc, 2), loss=fmt_num(loss, 4)))
+    if stored.get("epochs"):
+        st.caption(
+            t(
+                "evalp.stored_training",
+                epochs=stored["epochs"],
+                time=fmt_duration(stored.get("train_seconds") or 0),
+            )
+        )
 
 
 def per_class_figure(result: EvalResult, names: list[str]):

@@ -13,8 +13,8 @@ STRINGS = {
     "evalp.to_train": {"pt": "Ir para Treinar", "en": "Go to Train"},
     "evalp.pick": {"pt": "Modelo", "en": "Model"},
     "evalp.choice.run": {
-        "pt": "Seu treino {label} ({epochs} épocas)",
-        "en": "Your run {label} ({epochs} epochs)",
+        "pt": "Seu treino {label} · épocas: {epochs}",
+        "en": "Your run {label} · epochs: {epochs}",
     },
     "evalp.choice.pretrained": {
         "pt": "Modelo pronto «{name}» ({dataset})",
@@ -49,6 +49,10 @@ STRINGS = {
     "evalp.stored": {
         "pt": "Números guardados com o modelo: acurácia {acc}, perda {loss}.",
         "en": "Numbers stored with the model: accuracy {acc}, loss {loss}.",
+    },
+    "evalp.stored_training": {
+        "pt": "Treinado por {epochs} épocas em {time} de treino, antes de o app ser publicado.",
+        "en": "Trained for {epochs} epochs in {time} of training, before the app was published.",
     },
     "evalp.per_class.header": {"pt": "Acurácia por classe", "en": "Accuracy per class"},
     "evalp.per_class.title": {

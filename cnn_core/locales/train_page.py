@@ -20,7 +20,7 @@ STRINGS = {
         "en": "Only the first {n} training images.",
     },
     "trainp.settings_budget": {
-        "pt": "Para depois de {time}.",
+        "pt": "O treino encerra depois de {time}.",
         "en": "Stops after {time}.",
     },
     "trainp.default_design": {
@@ -212,6 +212,10 @@ STRINGS = {
     "trainp.compare.caption": {
         "pt": "Entre os {n} treinos, {run} chegou mais longe: {val} na validação.",
         "en": "Of the {n} runs, {run} got furthest: {val} on validation.",
+    },
+    "trainp.compare.caption_loss": {
+        "pt": "Menor perda na validação: {run}, com {loss}.",
+        "en": "Lowest validation loss: {run}, with {loss}.",
     },
     "trainp.continue.title": {"pt": "Treinar mais", "en": "Train more"},
     "trainp.continue.pick": {"pt": "Treino a continuar", "en": "Run to continue"},

@@ -31,9 +31,9 @@ def open_page(page: str, lang: str, monkeypatch):
 
     AppTest evaluates each selectbox/radio ``format_func`` again in the test process, outside
     any script run, when it sends the next run's widget states. There ``st.session_state`` is
-    not the app's, so a ``format_func`` that calls ``t`` (the shared image picker's do) would
-    answer in the default language and AppTest would not find the English option. Outside
-    script runs only, the session language is therefore pinned to the one the test opened.
+    not the app's, so a ``format_func`` that calls ``t`` lazily would answer in the default
+    language and AppTest would not find the English option. The pages translate their labels up
+    front; as a guard, the session language is pinned to the test's outside script runs only.
     """
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 

@@ -133,10 +133,15 @@ def test_layer_and_grad_cam_pickers():
     maps = predictor().feature_maps(prepare_image(png(pattern=True)).array)[names[-1]]
     h, w, c = maps.shape
     assert any(cap.startswith(f"{c} maps of {h}×{w} in {names[-1]}") for cap in texts(at.caption))
+    # The photo was decoded once and remembered for the reruns.
+    memo = at.session_state["classify_prepared"]
+    assert len(memo) == 1
+    first = next(iter(memo.values()))
     cam_box = next(s for s in at.selectbox if str(s.key).startswith("classify_cam_class_"))
     other = (cam_box.index + 1) % 10
     cam_box.set_value(other).run()
     assert not at.exception
+    assert list(at.session_state["classify_prepared"].values()) == [first]
     label = class_names("cifar10", "en")[other]
     assert f'Heat map for "{label}" over the crop the network received;' in " ".join(
         texts(at.caption)

@@ -128,3 +128,41 @@ def test_second_visit_uses_the_cached_evaluation(data_dir, monkeypatch):
     assert json.loads(json.dumps(again.selectbox(key="evaluate_model").value)).startswith(
         f"run:{run_id}"
     )
+
+
+def test_shipped_model_shows_its_stored_metrics(data_dir, tmp_path, monkeypatch):
+    import keras
+
+    from cnn_core import pretrained
+    from cnn_core.model import build_model
+    from cnn_core.spec import ModelSpec
+
+    keras.utils.set_random_seed(7)
+    model = build_model(ModelSpec.from_dict(TINY_SPEC))
+    name = f"tiny_shipped_{tmp_path.name[-6:].lower().replace('-', '_')}"
+    model.save(tmp_path / f"{name}.keras")
+    ds = load_dataset("cifar10")
+    expected = evaluate_model(model, ds.x_test, ds.y_test)
+    meta = {
+        "name": name,
+        "dataset": "cifar10",
+        "spec": TINY_SPEC,
+        "settings": fe.TrainSettings(epochs=3).to_dict(),
+        "metrics": expected.to_dict(),
+        "command": "python -m cnn_core.train --preset tiny",
+        "epochs": 3,
+        "train_seconds": 75.0,
+    }
+    (tmp_path / f"{name}.json").write_text(json.dumps(meta))
+    monkeypatch.setattr(pretrained, "MODELS_DIR", tmp_path)
+
+    at = open_evaluate()
+    no_errors(at)
+    choice = f"pre:{name}"
+    # The visitor has no run, so the shipped model is the only (and chosen) one.
+    assert at.selectbox(key="evaluate_model").value == choice
+    assert blog_line(expected) in [c.value for c in at.code]
+    stored = locales.t(
+        "evalp.stored", "en", acc=f"{100 * expected.accuracy:.2f}%", loss=f"{expected.loss:.4f}"
+    )
+    assert stored in texts(at.caption)

@@ -245,3 +245,31 @@ def test_every_state_renders_in_both_languages(lang):
     assert locales.t("trainp.history.title", lang) in texts(at.header)
     other = "en" if lang == "pt" else "pt"
     assert locales.t("trainp.intro", other) not in shown
+
+
+def test_streamlit_cleanup_leaves_keras_alone_while_a_run_trains(monkeypatch):
+    """Streamlit clears Keras's session after every script run; mid-training that starved the
+    training thread, so the Train page turns it off while a "train-*" thread is alive."""
+    import sys
+    import threading
+    import types
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from ui import training
+
+    training.engine()  # installs the adjustment (once per process)
+    calls = []
+    fake_keras = types.SimpleNamespace(
+        backend=types.SimpleNamespace(clear_session=lambda: calls.append("clear"))
+    )
+    monkeypatch.setitem(sys.modules, "keras", fake_keras)
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait, name="train-test-run", daemon=True)
+    worker.start()
+    script_runner._clean_problem_modules()
+    assert calls == []
+    release.set()
+    worker.join()
+    script_runner._clean_problem_modules()
+    assert calls == ["clear"]

@@ -4,15 +4,20 @@ charts, and answers one control."""
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import open_page, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
 
-def _metric(main, label: str) -> str:
+def _metric_value(main, label: str):
     box = main.locator('[data-testid="stMetric"]').filter(has_text=label).first
-    return box.locator('[data-testid="stMetricValue"]').inner_text()
+    return box.locator('[data-testid="stMetricValue"]')
+
+
+def _metric(main, label: str) -> str:
+    return _metric_value(main, label).inner_text()
 
 
 def _captions(main) -> list[str]:
@@ -45,9 +50,11 @@ def test_activation_kernel_changes_the_relu_map(page, app_url):
     assert before.endswith(" of 900")
 
     _choose(page, main, "activation_kernel", "outlines (Laplacian)")
+    # The rerun may start after the first wait: wait for the new caption itself.
+    expect(main.get_by_text('"outlines (Laplacian)" filter')).to_be_visible()
+    wait_for_app(page)
     after = _metric(main, "Zeros after ReLU")
     assert after.endswith(" of 900") and after != before
-    assert any('"outlines (Laplacian)" filter' in c for c in _captions(main))
     _screenshot(page, "activation_en")
 
 
@@ -59,9 +66,9 @@ def test_pooling_average_changes_the_example(page, app_url):
     assert main.get_by_text("np.array_equal(saída, entrada)").count() == 1
 
     main.locator(".st-key-pooling_method").get_by_text("Média (AveragePooling2D)").click()
-    wait_for_app(page)
     # Means of the four 2x2 quarters of the example: 13/4, 21/4, 8/4, 8/4.
-    assert "Saída lida linha por linha: 3,25; 5,25; 2; 2." in _captions(main)
+    expect(main.get_by_text("Saída lida linha por linha: 3,25; 5,25; 2; 2.")).to_be_visible()
+    assert "Saída lida linha por linha: 6; 8; 3; 4." not in _captions(main)
     _screenshot(page, "pooling_pt")
 
 
@@ -75,7 +82,6 @@ def test_fully_connected_flatten_length_follows_the_volume(page, app_url):
     box = main.locator(".st-key-fully_connected_c input")
     box.fill("64")
     box.press("Enter")
-    wait_for_app(page)
-    assert _metric(main, "Length after Flatten") == "1,024"
+    expect(_metric_value(main, "Length after Flatten")).to_have_text("1,024")
     assert main.get_by_text("4 × 4 × 64 = 1,024 numbers in a row.").count() == 1
     _screenshot(page, "fully_connected_en")
