@@ -327,12 +327,15 @@ class Predictor:
             )
             if self._cam_index < 0:
                 return probs, maps, tf.zeros(tf.shape(images)[:3], tf.float32), target
+            # The layer's own output, not its float32 copy: with mixed precision the copy is a
+            # side branch the score does not depend on.
+            raw_conv = outputs[1 + self._cam_index]
             conv = maps[self._cam_index]
             scores = self._scores(outputs, probs)
             # Summing over the batch keeps each picture's gradient separate: pictures do not
             # interact at inference time.
             score = tf.reduce_sum(tf.gather(scores, target, batch_dims=1))
-        grads = tape.gradient(score, conv)
+        grads = tf.cast(tape.gradient(score, raw_conv), tf.float32)
         weights = tf.reduce_mean(grads, axis=[1, 2])
         cam = tf.nn.relu(tf.einsum("bhwk,bk->bhw", conv, weights))
         height, width = self.input_shape[0], self.input_shape[1]

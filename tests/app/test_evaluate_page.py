@@ -166,3 +166,19 @@ def test_shipped_model_shows_its_stored_metrics(data_dir, tmp_path, monkeypatch)
         "evalp.stored", "en", acc=f"{100 * expected.accuracy:.2f}%", loss=f"{expected.loss:.4f}"
     )
     assert stored in texts(at.caption)
+
+
+def test_without_the_full_test_set_it_scores_the_bundled_sample_and_says_so(monkeypatch):
+    from cnn_core import data
+
+    def unavailable(name="cifar10", **kwargs):
+        raise data.DataUnavailableError(name, None, "offline")
+
+    monkeypatch.setattr(data, "load_dataset", unavailable)
+    run_id = fe.add_finished_run(TINY_SPEC, VID, epochs=1)
+    at = open_evaluate()
+    no_errors(at)
+    x, y = data.load_sample("cifar10")
+    expected = evaluate_model(fe.load_run_model(run_id, VID), x, y)
+    assert blog_line(expected) in [c.value for c in at.code]
+    assert locales.t("evalp.sample_only", "en", n=f"{len(y):,}") in texts(at.warning)

@@ -258,6 +258,26 @@ def test_grad_cam_uses_the_activation_after_a_linear_conv_and_batchnorm():
     assert cam[:3, :3].min() > 0.9 and cam[5:, 5:].max() == pytest.approx(0)
 
 
+def test_mixed_precision_models_get_float32_answers_and_a_heat_map():
+    # As the Train page builds them: every layer in bfloat16 but the softmax.
+    inputs = keras.Input(shape=(8, 8, 3), name="input")
+    x = keras.layers.Rescaling(1 / 255, name="rescale", dtype="mixed_bfloat16")(inputs)
+    x = keras.layers.Conv2D(
+        2, 2, strides=2, activation="relu", name="conv", dtype="mixed_bfloat16"
+    )(x)
+    x = keras.layers.GlobalAveragePooling2D(name="gap", dtype="mixed_bfloat16")(x)
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax", name="out")(x))
+    kernel = np.zeros((2, 2, 3, 2), np.float32)
+    kernel[:, :, 0, 0] = kernel[:, :, 1, 1] = 0.25
+    model.get_layer("conv").set_weights([kernel, np.zeros(2, np.float32)])
+    model.get_layer("out").set_weights([np.eye(2, dtype=np.float32) * 4, np.zeros(2, np.float32)])
+    predictor = Predictor(model, warm_up=False)
+    result = predictor.explain(red_top_left_green_bottom_right(), class_index=0)
+    assert result.probs.dtype == np.float32 and result.cam.dtype == np.float32
+    assert result.feature_maps["conv"].dtype == np.float32
+    assert result.cam[:3, :3].min() > 0.9 and result.cam[5:, 5:].max() == pytest.approx(0)
+
+
 def test_model_without_convolution_has_no_grad_cam():
     inputs, x = _input((4, 4, 1))
     x = keras.layers.Flatten(name="flat")(x)

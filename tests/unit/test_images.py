@@ -146,6 +146,14 @@ def test_animated_webp_uses_only_the_first_frame():
     assert (prepared.array == BLUE).all()
 
 
+def test_multi_picture_jpeg_uses_the_first_picture():
+    buf = io.BytesIO()
+    solid(RED).save(buf, "MPO", save_all=True, append_images=[solid(BLUE)])
+    prepared = prepare_image(buf.getvalue(), size=(8, 8))
+    assert prepared.format == "MPO"
+    assert close_to(prepared.array[4, 4], RED, tol=6)
+
+
 def test_webp_and_bmp_are_accepted():
     for fmt in ("WEBP", "BMP"):
         kwargs = {"lossless": True} if fmt == "WEBP" else {}
