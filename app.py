@@ -13,12 +13,12 @@ history, path = st.columns([1, 1], gap="large")
 with history:
     st.subheader(t("home.history.title"))
     st.markdown(t("home.history.body"))
-    milestones = [("lenet", 7, 0.06), ("alexnet", 8, 60), ("googlenet", 22, 4)]
+    milestones = [("lenet", 7, "60k"), ("alexnet", 8, "60M"), ("googlenet", 22, "4M")]
     fig = go.Figure(
         go.Bar(
             x=[t(f"home.history.{name}") for name, _, _ in milestones],
             y=[layers for _, layers, _ in milestones],
-            text=[t("home.history.params", millions=f"{m:g}") for _, _, m in milestones],
+            text=[t(f"home.history.params.{size}") for _, _, size in milestones],
             textposition="outside",
             marker_color=PALETTE[:3],
         )

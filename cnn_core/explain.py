@@ -191,11 +191,13 @@ class Predictor:
     wraps it in ``tf.function``s whose input signature is ``uint8[None, H, W, C]``: a batch of any
     size reuses the same graph.
 
-    The graphs are compiled with XLA by default. Besides being quick, XLA's compiled code survives
-    ``keras.backend.clear_session()``, which Streamlit calls after every script run and which
-    empties TensorFlow's kernel cache: a plain ``tf.function`` then spends 150-400 ms rebuilding its
-    kernels on the next call, an XLA one ~10 ms. XLA compiles per batch size, so batches are padded
-    to a power of two (at most 64 per call).
+    The graphs are compiled with XLA by default: XLA's compiled code survives
+    ``keras.backend.clear_session()``, which empties TensorFlow's kernel cache (a plain
+    ``tf.function`` then spends 150-400 ms rebuilding its kernels on the next call, an XLA one
+    ~10 ms). Streamlit calls it after every script run; the app turns that off
+    (:mod:`ui.runtime`), but this class does not rely on it, and warm both cost ~2-3 ms here
+    (``bench/classify_latency.py`` with and without ``--no-jit``). XLA compiles per batch size,
+    so batches are padded to a power of two (at most 64 per call).
 
     Args:
         model: a Keras classifier that takes 0-255 images (e.g. from

@@ -474,25 +474,25 @@ def blog_callout(body: str) -> None:
 
 
 def learned_filters() -> np.ndarray | None:
-    """First-layer filters ``(kh, kw, C, F)`` of the shipped trained model, or None.
+    """First-layer filters ``(kh, kw, 3, F)`` of a shipped CIFAR-10 model, or None.
 
     Read with :func:`cnn_core.pretrained.first_layer_filters` (no TensorFlow: a small ``.npy``
-    beside the model). Prefers the blog's model; None when no trained model is shipped yet.
+    beside the model). Prefers the blog's architecture; None when no colour model is shipped.
     """
-    from pathlib import Path
-
-    models = Path(__file__).resolve().parents[1] / "models"
-    names = sorted(p.name.removesuffix(".conv1.npy") for p in models.glob("*.conv1.npy"))
-    if not names:
-        return None
-    name = "blog" if "blog" in names else names[0]
     try:
-        from cnn_core.pretrained import first_layer_filters
+        from cnn_core.pretrained import first_layer_filters, list_pretrained
 
-        filters = np.asarray(first_layer_filters(name), dtype=np.float64)
-    except Exception:  # module not there yet or unreadable file: the option is just not offered
+        names = [info.name for info in list_pretrained("cifar10")]
+    except Exception:  # unreadable model folder: the option is just not offered
         return None
-    return filters if filters.ndim == 4 else None
+    for name in sorted(names, key=lambda n: (not n.startswith("blog"), n)):
+        try:
+            filters = np.asarray(first_layer_filters(name), dtype=np.float64)
+        except Exception:
+            continue
+        if filters.ndim == 4 and filters.shape[2] == 3:
+            return filters
+    return None
 
 
 def number_decimals(values, most: int = 2) -> int:

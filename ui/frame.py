@@ -12,6 +12,7 @@ import secrets
 import streamlit as st
 
 from cnn_core import locales
+from ui import runtime
 
 # (script path, catalog key of the label, icon). Order follows the learning path.
 PAGES: list[tuple[str, str, str]] = [
@@ -79,6 +80,7 @@ def frame(page_id: str) -> str:
     ``lang`` and ``vid`` in the URL, and draws the sidebar with the language toggle and our own
     translated links to every page.
     """
+    runtime.keep_keras_state()
     lang = current_language()
     st.set_page_config(
         page_title=t("app.page_title", page=t(f"nav.{page_id}")),

@@ -12,7 +12,6 @@ environment only, never user input).
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import json
 import math
@@ -27,6 +26,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import locales
+from ui import runtime
 from ui.charts import PALETTE, SEQUENTIAL, style
 from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
 
@@ -40,9 +40,7 @@ FLASH_KEY = "train_flash"
 # What the blog printed after 40 epochs (Keras's evaluate on the 10,000 test images).
 BLOG_LINE = "Accuracy: 75.24% | Loss: 0.71711"
 BLOG_ACCURACY = 0.7524
-OPTIMIZER_KEYS = {"sgd", "sgd_momentum", "momentum", "adam", "adamw"}
-# The Build page's names for a few settings differ from the engine's; translate, don't fail.
-_ENGINE_VALUES = {"optimizer": {"momentum": "sgd_momentum"}, "precision": {"mixed_float16": "auto"}}
+OPTIMIZER_KEYS = {"sgd", "sgd_momentum", "adam", "adamw"}
 MAX_CURVE_POINTS = 800
 BUILD_PAGE = "pages/07_build.py"
 TRAIN_PAGE = "pages/08_train.py"
@@ -53,48 +51,8 @@ def engine():
     """Returns the training engine module: ``cnn_core.train``, or the test fake named in
     ``CNN_STUDIO_FAKE_ENGINE``. Importing the real one imports TensorFlow (a few seconds)."""
     module = importlib.import_module(os.environ.get(ENGINE_ENV) or "cnn_core.train")
-    _keep_training_fed()
+    runtime.freeze_gc()
     return module
-
-
-_RUNTIME_LOCK = threading.Lock()
-_RUNTIME_READY = [False]
-
-
-def _training_thread_alive() -> bool:
-    # The engine names its worker threads "train-<run id>".
-    return any(th.name.startswith("train-") and th.is_alive() for th in threading.enumerate())
-
-
-def _keep_training_fed() -> None:
-    """Stops Streamlit's per-run clean-up from starving the training thread (once per process).
-
-    After every script run (so every second while the live panel polls) Streamlit runs a full
-    garbage collection and ``keras.backend.clear_session()``, which collects again and resets
-    TensorFlow's graph and kernel cache. With TensorFlow loaded one collection holds the GIL for
-    about a second on a small server, so the training thread barely moved (measured: stuck
-    tracing its first batch for over a minute). Freezing the objects that exist once TensorFlow
-    is imported makes later collections cheap, and Keras's session is left alone while a run
-    trains (our layers are named explicitly, so its name counters do not matter).
-    """
-    with _RUNTIME_LOCK:
-        if _RUNTIME_READY[0]:
-            return
-        _RUNTIME_READY[0] = True
-        gc.freeze()
-        try:
-            from streamlit.runtime.scriptrunner import script_runner
-        except ImportError:  # a Streamlit without this module: nothing to adjust
-            return
-        original = getattr(script_runner, "_clean_problem_modules", None)
-        if original is None:
-            return
-
-        def clean_unless_training() -> None:
-            if not _training_thread_alive():
-                original()
-
-        script_runner._clean_problem_modules = clean_unless_training
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,15 +241,6 @@ def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
 # Starting, attaching, stopping
 
 
-def engine_settings(settings: dict) -> dict:
-    """The settings with the Build page's value names mapped to the engine's."""
-    out = dict(settings)
-    for name, mapping in _ENGINE_VALUES.items():
-        if out.get(name) in mapping:
-            out[name] = mapping[out[name]]
-    return out
-
-
 def _start(owner: str, spec: dict, settings: dict) -> None:
     """Button callback: starts a run, or records why it could not start."""
     from cnn_core.spec import ModelSpec, SpecError
@@ -300,7 +249,7 @@ def _start(owner: str, spec: dict, settings: dict) -> None:
     for key in (BUSY_KEY, ERROR_KEY):
         st.session_state.pop(key, None)
     try:
-        settings_obj = eng.TrainSettings.from_dict(engine_settings(settings))
+        settings_obj = eng.TrainSettings.from_dict(settings)
         handle = eng.start_training(ModelSpec.from_dict(spec), settings_obj, owner=owner)
     except eng.TrainingBusyError:
         st.session_state[BUSY_KEY] = ("start", spec, settings)

@@ -162,7 +162,6 @@ STRINGS = {
     # Optimizers
     "trainp.opt.sgd": {"pt": "SGD", "en": "SGD"},
     "trainp.opt.sgd_momentum": {"pt": "SGD com momento", "en": "SGD with momentum"},
-    "trainp.opt.momentum": {"pt": "SGD com momento", "en": "SGD with momentum"},
     "trainp.opt.adam": {"pt": "Adam", "en": "Adam"},
     "trainp.opt.adamw": {"pt": "AdamW", "en": "AdamW"},
     # History

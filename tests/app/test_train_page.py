@@ -212,7 +212,7 @@ def test_continue_training_adds_epochs():
 def test_design_from_build_page_is_what_trains():
     at = app_test(PAGE, lang="en")
     at.query_params["vid"] = VID
-    settings = {**fe.TrainSettings(epochs=7, optimizer="momentum").to_dict()}
+    settings = {**fe.TrainSettings(epochs=7, optimizer="sgd_momentum").to_dict()}
     at.session_state["design"] = {"spec": TINY_SPEC, "settings": settings}
     at.run()
     no_errors(at)
@@ -220,7 +220,6 @@ def test_design_from_build_page_is_what_trains():
     at.button(key="train_start").click().run()
     run = fe.list_runs(VID)[0]
     assert run.spec["name"] == "tiny" and run.settings["epochs"] == 7
-    # The Build page's "momentum" is the engine's "sgd_momentum".
     assert run.settings["optimizer"] == "sgd_momentum"
 
 
@@ -247,29 +246,20 @@ def test_every_state_renders_in_both_languages(lang):
     assert locales.t("trainp.intro", other) not in shown
 
 
-def test_streamlit_cleanup_leaves_keras_alone_while_a_run_trains(monkeypatch):
-    """Streamlit clears Keras's session after every script run; mid-training that starved the
-    training thread, so the Train page turns it off while a "train-*" thread is alive."""
+def test_streamlit_cleanup_leaves_keras_alone(monkeypatch):
+    """Streamlit clears Keras's session after every script run, which starved the training
+    thread and emptied the kernel cache of every cached model; the frame turns that off."""
     import sys
-    import threading
     import types
 
     from streamlit.runtime.scriptrunner import script_runner
 
-    from ui import training
-
-    training.engine()  # installs the adjustment (once per process)
     calls = []
     fake_keras = types.SimpleNamespace(
         backend=types.SimpleNamespace(clear_session=lambda: calls.append("clear"))
     )
     monkeypatch.setitem(sys.modules, "keras", fake_keras)
-    release = threading.Event()
-    worker = threading.Thread(target=release.wait, name="train-test-run", daemon=True)
-    worker.start()
+    at = open_train("en")  # any page run installs the adjustment (once per process)
+    no_errors(at)
     script_runner._clean_problem_modules()
     assert calls == []
-    release.set()
-    worker.join()
-    script_runner._clean_problem_modules()
-    assert calls == ["clear"]
