@@ -39,10 +39,9 @@ STRINGS = {
         "en": "Three milestones: layers (bars) and parameters (labels)",
     },
     "home.history.layers": {"pt": "Camadas", "en": "Layers"},
-    "home.history.params": {
-        "pt": "{millions} milhões de parâmetros",
-        "en": "{millions} million parameters",
-    },
+    "home.history.params.60k": {"pt": "~60 mil parâmetros", "en": "~60 thousand parameters"},
+    "home.history.params.60M": {"pt": "60 milhões de parâmetros", "en": "60 million parameters"},
+    "home.history.params.4M": {"pt": "4 milhões de parâmetros", "en": "4 million parameters"},
     "home.history.lenet": {"pt": "LeNet-5 (LeCun, 1998)", "en": "LeNet-5 (LeCun, 1998)"},
     "home.history.alexnet": {"pt": "AlexNet (2012)", "en": "AlexNet (2012)"},
     "home.history.googlenet": {"pt": "GoogLeNet (2014)", "en": "GoogLeNet (2014)"},
