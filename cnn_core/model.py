@@ -14,8 +14,8 @@ from cnn_core.spec import (
     LAYER_TYPES,
     ModelSpec,
     SpecError,
-    format_number,
     layer_names,
+    shape_text,
     summarize,
 )
 
@@ -114,9 +114,6 @@ def to_keras_code(spec: ModelSpec, lang: str = "en") -> str:
     summary = summarize(spec)
     shape = tuple(spec.input_shape)
 
-    def shape_text(dims):
-        return "x".join(str(v) for v in dims)
-
     header = locales.t("spec.code.header", lang, shape=shape_text(shape), classes=spec.num_classes)
     lines = [
         "import keras",
@@ -139,11 +136,13 @@ def to_keras_code(spec: ModelSpec, lang: str = "en") -> str:
             "spec.code.row",
             lang,
             shape=shape_text(row.output_shape),
-            params=format_number(row.params, lang),
+            params=locales.format_number(row.params, lang),
         )
         lines.append(f"        # {comment}")
         lines.append(f"        layers.{layer['type']}({', '.join(parts)}),")
-    total = locales.t("spec.code.total", lang, params=format_number(summary.total_params, lang))
+    total = locales.t(
+        "spec.code.total", lang, params=locales.format_number(summary.total_params, lang)
+    )
     lines += [
         "    ],",
         f"    name={_py(keras_model_name(spec))},",

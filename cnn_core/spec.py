@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cnn_core import locales
+from cnn_core.locales import format_number  # part of this module's API before it moved
 
 __all__ = [
     "ACTIVATIONS",
@@ -45,6 +46,7 @@ __all__ = [
     "format_number",
     "layer_names",
     "pool_output_size",
+    "shape_text",
     "summarize",
     "validate",
 ]
@@ -193,14 +195,6 @@ PROBLEM_CODES: dict[str, str] = {
 }
 
 _SPEC_KEYS = ("name", "input_shape", "num_classes", "layers")
-
-
-def format_number(value: int | float, lang: str) -> str:
-    """Writes a count with thousands separators as people expect: 229,834 (en), 229.834 (pt)."""
-    text = f"{value:,}"
-    if locales.normalize_language(lang) == "pt":
-        text = text.translate(str.maketrans(",.", ".,"))
-    return text
 
 
 def _problem_text(code: str, part: str, lang: str, args: dict) -> str:
@@ -464,7 +458,7 @@ class ModelSpec:
 
     def __repr__(self) -> str:
         lines = [
-            f"ModelSpec {self.name!r}: input {_shape_text(self.input_shape)}, "
+            f"ModelSpec {self.name!r}: input {shape_text(self.input_shape)}, "
             f"{self.num_classes} classes, {len(self.layers)} layers"
         ]
         for name, layer in zip(layer_names(self), self.layers, strict=True):
@@ -478,7 +472,16 @@ def _short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _shape_text(shape) -> str:
+def shape_text(shape) -> str:
+    """Writes a shape as Keras users read it: ``(14, 14, 128)`` -> ``"14x14x128"``.
+
+    Args:
+        shape: a tuple of sizes (no batch axis); ``None`` for a size or the whole shape means
+            unknown.
+
+    Returns:
+        The sizes joined by ``x``, with ``?`` for anything unknown.
+    """
     if shape is None:
         return "?"
     return "x".join("?" if v is None else str(v) for v in shape)
@@ -598,12 +601,12 @@ class Summary:
         rule = "-" * len(header)
         lines = [f"Summary of {self.spec.name!r}", rule, header, rule]
         lines.append(
-            f"{'input (InputLayer)':<44} {_shape_text(self.spec.input_shape):<16} {0:>11} {0:>14}"
+            f"{'input (InputLayer)':<44} {shape_text(self.spec.input_shape):<16} {0:>11} {0:>14}"
         )
         for r in self.rows:
             label = f"{r.name} ({r.type})"
             lines.append(
-                f"{label:<44} {_shape_text(r.output_shape):<16} {num(r.params):>11} "
+                f"{label:<44} {shape_text(r.output_shape):<16} {num(r.params):>11} "
                 f"{num(r.macs):>14}"
             )
         lines += [
@@ -740,7 +743,7 @@ def summarize(spec: ModelSpec, *, batch_size: int = MEMORY_BATCH_SIZE) -> Summar
             else:
                 problems.append(_problem("needs_image", i, layer=name, type=ltype))
         elif ltype == "Dense" and not flat:
-            problems.append(_problem("dense_needs_flat", i, layer=name, shape=_shape_text(shape)))
+            problems.append(_problem("dense_needs_flat", i, layer=name, shape=shape_text(shape)))
         elif ltype in _WINDOWED:
             out, params, macs, window_problems = _windowed(i, name, ltype, args, shape, pools_seen)
             trainable = params
@@ -792,9 +795,9 @@ def _windowed(i, name, ltype, args, shape, pools_seen):
             "conv_too_small" if is_conv else "pool_too_small",
             i,
             layer=name,
-            size=_shape_text(shape[:2]),
-            window=_shape_text(window),
-            result=_shape_text(size),
+            size=shape_text(shape[:2]),
+            window=shape_text(window),
+            result=shape_text(size),
             pools=pools_seen,
         )
         return None, None, None, [problem]

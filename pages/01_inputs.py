@@ -2,7 +2,7 @@ import numpy as np
 import streamlit as st
 
 from ui import concepts as cc
-from ui import frame, t
+from ui import frame, number, t
 
 frame("inputs")
 st.title(t("nav.inputs"))
@@ -47,9 +47,9 @@ st.caption(
     t(
         "inputs.channels.caption",
         desc=description,
-        r=cc.fmt_num(means[0], 1),
-        g=cc.fmt_num(means[1], 1),
-        b=cc.fmt_num(means[2], 1),
+        r=number(means[0], 1),
+        g=number(means[1], 1),
+        b=number(means[2], 1),
     )
 )
 
@@ -92,13 +92,13 @@ st.subheader(t("inputs.tensor.header"))
 st.markdown(t("inputs.tensor.text", h=height, w=width, c=channels))
 m_shape, m_count, m_bytes = st.columns(3)
 m_shape.metric(t("inputs.tensor.shape"), f"{height} × {width} × {channels}")
-m_count.metric(t("inputs.tensor.count"), cc.fmt_num(image.size))
+m_count.metric(t("inputs.tensor.count"), number(image.size))
 m_bytes.metric(
     t("inputs.tensor.bytes"),
     t(
         "inputs.tensor.bytes_value",
-        u8=cc.fmt_num(image.astype(np.uint8).nbytes),
-        f32=cc.fmt_num(image.astype(np.float32).nbytes),
+        u8=number(image.astype(np.uint8).nbytes),
+        f32=number(image.astype(np.float32).nbytes),
     ),
 )
 st.markdown(t("inputs.tensor.pixel", row=r0, col=c0, r=top_left[0], g=top_left[1], b=top_left[2]))
@@ -112,10 +112,10 @@ lo, hi = int(image.min()), int(image.max())
 m_before.metric(t("inputs.scale.before"), t("inputs.scale.range", lo=lo, hi=hi))
 m_after.metric(
     t("inputs.scale.after"),
-    t("inputs.scale.range", lo=cc.fmt_num(lo / 255, 3), hi=cc.fmt_num(hi / 255, 3)),
+    t("inputs.scale.range", lo=number(lo / 255, 3), hi=number(hi / 255, 3)),
 )
 red = int(top_left[0])
-st.markdown(t("inputs.scale.example", v=red, s=cc.fmt_num(red / 255, 3)))
+st.markdown(t("inputs.scale.example", v=red, s=number(red / 255, 3)))
 
 # Self-check, answered against the real numbers
 st.subheader(t("concepts.quiz.title"))
@@ -124,7 +124,7 @@ cc.number_quiz(
     "inputs_quiz_count",
     t("inputs.quiz.count"),
     count,
-    explanation=t("inputs.quiz.count_explain", n=cc.fmt_num(count), m=cc.fmt_num(image.size)),
+    explanation=t("inputs.quiz.count_explain", n=number(count), m=number(image.size)),
 )
 cc.number_quiz(
     "inputs_quiz_scale",
@@ -133,5 +133,5 @@ cc.number_quiz(
     tolerance=0.0051,
     step=0.01,
     number_format="%.2f",
-    explanation=t("inputs.quiz.scale_explain", v=red, s=cc.fmt_num(red / 255, 3)),
+    explanation=t("inputs.quiz.scale_explain", v=red, s=number(red / 255, 3)),
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnn_core import ops
 from ui import concepts as cc
-from ui import frame, t
+from ui import frame, number, t
 
 frame("convolution")
 st.title(t("nav.convolution"))
@@ -132,8 +132,8 @@ with col_out:
             "conv.step.output_caption",
             h=out_h,
             w=out_w,
-            lo=cc.fmt_num(out.min(), out_decimals),
-            hi=cc.fmt_num(out.max(), out_decimals),
+            lo=number(out.min(), out_decimals),
+            hi=number(out.max(), out_decimals),
         ),
     )
 
@@ -159,11 +159,11 @@ st.markdown(
     t(
         "conv.step.sum",
         expr=cc.sum_expression(window, terms.kernel[:, :, 0], 0, w_decimals),
-        bias=cc.fmt_num(bias, cc.number_decimals(bias)),
-        total=cc.fmt_num(terms.total, sum_decimals),
+        bias=number(bias, cc.number_decimals(bias)),
+        total=number(terms.total, sum_decimals),
     )
 )
-st.metric(t("conv.step.value", i=i, j=j), cc.fmt_num(terms.total, sum_decimals))
+st.metric(t("conv.step.value", i=i, j=j), number(terms.total, sum_decimals))
 
 # 4. Colour pictures and several filters
 st.subheader(t("conv.depth.header"))
@@ -182,13 +182,13 @@ maps = ops.conv2d(rgb, weights, biases, stride, padding)
 k_depth = weights.shape[0]
 m_shape, m_params = st.columns(2)
 m_shape.metric(t("conv.depth.shape"), f"{maps.shape[0]} × {maps.shape[1]} × {maps.shape[2]}")
-m_params.metric(t("conv.depth.params"), cc.fmt_num(ops.conv_params(k_depth, 3, n_filters)))
+m_params.metric(t("conv.depth.params"), number(ops.conv_params(k_depth, 3, n_filters)))
 st.markdown(
     t(
         "conv.depth.params_formula",
         k=k_depth,
         f=n_filters,
-        n=cc.fmt_num(ops.conv_params(k_depth, 3, n_filters)),
+        n=number(ops.conv_params(k_depth, 3, n_filters)),
     )
 )
 columns = st.columns(n_filters)
@@ -217,7 +217,7 @@ for c, column in enumerate(columns):
 st.caption(t("conv.depth.slices_caption", k=k_depth))
 di, dj = min(i, maps.shape[0] - 1), min(j, maps.shape[1] - 1)
 rgb_terms = ops.conv_cell_terms(rgb, weights, biases, di, dj, 0, stride, padding)
-sums = [cc.fmt_num(v, 1) for v in rgb_terms.channel_sums]
+sums = [number(v, 1) for v in rgb_terms.channel_sums]
 st.markdown(
     t(
         "conv.depth.cell",
@@ -226,8 +226,8 @@ st.markdown(
         r=sums[0],
         g=sums[1],
         b=sums[2],
-        bias=cc.fmt_num(rgb_terms.bias, 1),
-        total=cc.fmt_num(rgb_terms.total, 1),
+        bias=number(rgb_terms.bias, 1),
+        total=number(rgb_terms.total, 1),
     )
 )
 
@@ -251,7 +251,7 @@ cc.number_quiz(
     "conv_quiz_params",
     t("conv.quiz.params"),
     q_params,
-    explanation=t("conv.quiz.params_explain", n=cc.fmt_num(q_params)),
+    explanation=t("conv.quiz.params_explain", n=number(q_params)),
 )
 cc.quiz(
     "conv_quiz_same",

@@ -2,7 +2,8 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import ops
-from ui import concepts, frame, t
+from cnn_core.spec import shape_text
+from ui import concepts, frame, number, t
 from ui import concepts_more as more
 
 frame("activation")
@@ -73,7 +74,7 @@ after = ops.relu(before)
 negatives = int(np.count_nonzero(before < 0))
 zeros = int(np.count_nonzero(after == 0))
 pct = more.fmt(100 * zeros / after.size, 1)
-shape = more.shape_text(after.shape)
+shape = shape_text(after.shape)
 
 col_neg, col_zero, col_shape = st.columns(3)
 col_neg.metric(t("act.map.negatives"), t("act.map.count", count=negatives, total=before.size))
@@ -172,11 +173,11 @@ conv_shape = more.blog_rows("Conv2D")[1].output_shape
 size_answer = ops.relu(np.zeros(conv_shape)).size
 concepts.number_quiz(
     "activation_quiz_shape",
-    t("act.quiz.shape", shape=more.shape_text(conv_shape)),
+    t("act.quiz.shape", shape=shape_text(conv_shape)),
     size_answer,
     explanation=t(
         "act.quiz.shape_why",
         formula=" × ".join(str(v) for v in conv_shape),
-        answer=more.integer(size_answer),
+        answer=number(size_answer),
     ),
 )

@@ -2,7 +2,8 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import ops
-from ui import charts, concepts, frame, t
+from cnn_core.spec import shape_text
+from ui import charts, concepts, frame, number, t
 from ui import concepts_more as more
 
 frame("pooling")
@@ -123,10 +124,10 @@ with col_after:
             s=stride,
             h=fmap.shape[0],
             w=fmap.shape[1],
-            before=more.integer(fmap.size),
+            before=number(fmap.size),
             oh=pooled.shape[0],
             ow=pooled.shape[1],
-            after=more.integer(pooled.size),
+            after=number(pooled.size),
         ),
     )
 
@@ -136,19 +137,16 @@ concepts.blog_callout(t("pool.one.body"))
 one = ops.max_pool2d(fmap, pool_size=1)[:, :, 0]
 st.markdown(t("pool.one.check", h=fmap.shape[0], w=fmap.shape[1]))
 if np.array_equal(one, fmap):
-    st.success(t("pool.one.yes", shape=more.shape_text(fmap.shape)))
+    st.success(t("pool.one.yes", shape=shape_text(fmap.shape)))
 else:
-    st.error(
-        t("pool.one.no", shape_in=more.shape_text(fmap.shape), shape_out=more.shape_text(one.shape))
-    )
+    st.error(t("pool.one.no", shape_in=shape_text(fmap.shape), shape_out=shape_text(one.shape)))
 unchanged = more.blog_unchanged_pools()
 st.markdown(
     t(
         "pool.one.blog",
         names=", ".join(f"`{row.name}`" for row, _ in unchanged),
         shapes="; ".join(
-            f"{more.shape_text(prev)} → {more.shape_text(row.output_shape)}"
-            for row, prev in unchanged
+            f"{shape_text(prev)} → {shape_text(row.output_shape)}" for row, prev in unchanged
         ),
     )
 )
@@ -162,7 +160,7 @@ st.markdown(
         "pool.params.blog",
         count=len(pool_rows),
         params=sum(row.params for row in pool_rows),
-        total=more.integer(more.blog_summary().total_params),
+        total=number(more.blog_summary().total_params),
     )
 )
 

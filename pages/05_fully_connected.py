@@ -2,7 +2,8 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import ops
-from ui import concepts, frame, t
+from cnn_core.spec import shape_text
+from ui import concepts, frame, number, t
 from ui import concepts_more as more
 
 frame("fully_connected")
@@ -17,17 +18,15 @@ height = col_h.number_input(t("fc.flatten.h"), 1, 64, 4, key="fully_connected_h"
 width = col_w.number_input(t("fc.flatten.w"), 1, 64, 4, key="fully_connected_w")
 channels = col_c.number_input(t("fc.flatten.c"), 1, 512, 32, key="fully_connected_c")
 length = ops.flatten(np.zeros((int(height), int(width), int(channels)))).size
-col_len.metric(t("fc.flatten.length"), more.integer(length))
-st.markdown(
-    t("fc.flatten.result", h=int(height), w=int(width), c=int(channels), n=more.integer(length))
-)
+col_len.metric(t("fc.flatten.length"), number(length))
+st.markdown(t("fc.flatten.result", h=int(height), w=int(width), c=int(channels), n=number(length)))
 flat_row = more.blog_rows("Flatten")[0]
 flat_input = more.blog_summary().rows[flat_row.index - 1].output_shape
 st.markdown(
     t(
         "fc.flatten.blog",
-        shape=more.shape_text(flat_input),
-        n=more.integer(flat_row.output_shape[0]),
+        shape=shape_text(flat_input),
+        n=number(flat_row.output_shape[0]),
     )
 )
 # Label every cell of a 2x2x2 volume by its position, then let ops.flatten order the labels.
@@ -116,9 +115,9 @@ n_params = ops.dense_params(int(n_inputs), int(n_units))
 col_params.markdown(
     t(
         "fc.params.formula",
-        inputs=more.integer(n_inputs),
-        units=more.integer(n_units),
-        params=more.integer(n_params),
+        inputs=number(n_inputs),
+        units=number(n_units),
+        params=number(n_params),
     )
 )
 dense_rows = more.blog_rows("Dense")
@@ -126,10 +125,10 @@ total = more.blog_summary().total_params
 st.info(
     t(
         "fc.params.blog",
-        inputs=more.integer(flat_row.output_shape[0]),
-        params=more.integer(dense_rows[0].params),
-        last=more.integer(dense_rows[-1].params),
-        total=more.integer(total),
+        inputs=number(flat_row.output_shape[0]),
+        params=number(dense_rows[0].params),
+        last=number(dense_rows[-1].params),
+        total=number(total),
         share=more.fmt(100 * (dense_rows[0].params + dense_rows[-1].params) / total, 1),
     )
 )
@@ -186,9 +185,7 @@ with col_probs:
             total=more.fmt(probs.sum(), 3),
         ),
     )
-st.markdown(
-    t("fc.out.params", params=more.integer(ops.dense_params(more.HIDDEN_UNITS, len(names))))
-)
+st.markdown(t("fc.out.params", params=number(ops.dense_params(more.HIDDEN_UNITS, len(names)))))
 
 # --- Self-check ------------------------------------------------------------------------------
 st.header(t("fc.quiz.header"))
@@ -203,18 +200,18 @@ concepts.number_quiz(
         h=quiz_shape[0],
         w=quiz_shape[1],
         c=quiz_shape[2],
-        answer=more.integer(quiz_length),
+        answer=number(quiz_length),
     ),
 )
 quiz_params = ops.dense_params(quiz_length, 128)
 concepts.number_quiz(
     "fully_connected_quiz_params",
-    t("fc.quiz.params", units=128, inputs=more.integer(quiz_length)),
+    t("fc.quiz.params", units=128, inputs=number(quiz_length)),
     quiz_params,
     explanation=t(
         "fc.quiz.params_why",
-        inputs=more.integer(quiz_length),
+        inputs=number(quiz_length),
         units=128,
-        answer=more.integer(quiz_params),
+        answer=number(quiz_params),
     ),
 )

@@ -3,11 +3,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import data
-from ui import frame, t
+from ui import frame, number, t
 from ui.charts import PALETTE, style
 from ui.data import (
-    fmt_float,
-    fmt_int,
     image_grid,
     load_with_progress,
     sample_rows,
@@ -43,7 +41,7 @@ st.caption(t(f"data.about.{name}"))
 dataset = load_with_progress(name, int(val_size), download=False)
 if dataset is None:
     st.warning(t("data.sample_only", name=t(f"data.dataset.{name}")), icon=":material/info:")
-    mb = fmt_int(round(data.download_megabytes(name)))
+    mb = number(round(data.download_megabytes(name)))
     if st.button(t("data.download", mb=mb), key="data_download", icon=":material/download:"):
         dataset = load_with_progress(name, int(val_size), download=True)
 if dataset is None:
@@ -61,16 +59,16 @@ class_labels = {None: t("data.all_classes"), **dict(enumerate(names))}
 # --- Split sizes ---
 st.subheader(t("data.splits_title"))
 if sample_only:
-    st.metric(t("data.sample_label"), fmt_int(sizes["test"]))
+    st.metric(t("data.sample_label"), number(sizes["test"]))
 else:
     for column, split in zip(st.columns(3), dataset.splits, strict=True):
-        column.metric(t(f"data.split.{split}"), fmt_int(sizes[split]))
+        column.metric(t(f"data.split.{split}"), number(sizes[split]))
     st.caption(
         t(
             "data.splits_caption",
-            val=fmt_int(sizes["val"]),
-            train=fmt_int(sizes["train"]),
-            total=fmt_int(sizes["train"] + sizes["val"]),
+            val=number(sizes["val"]),
+            train=number(sizes["train"]),
+            total=number(sizes["train"] + sizes["val"]),
         )
     )
 
@@ -113,7 +111,7 @@ captions = [
 ]
 image_grid(x[rows], captions)
 shown_total = len(y) if class_filter is None else int(np.sum(y == class_filter))
-st.caption(t("data.grid_caption", shown=fmt_int(len(rows)), total=fmt_int(shown_total)))
+st.caption(t("data.grid_caption", shown=number(len(rows)), total=number(shown_total)))
 
 # --- How many pictures of each class ---
 st.subheader(t("data.counts_title"))
@@ -131,14 +129,14 @@ st.plotly_chart(style(fig, height=360), key="data_counts_chart")
 main = counts["test" if sample_only else "train"]
 main_label = split_labels["test" if sample_only else "train"]
 if main.min() == main.max():
-    st.caption(t("data.counts_caption_equal", split=main_label, n=fmt_int(main.min())))
+    st.caption(t("data.counts_caption_equal", split=main_label, n=number(main.min())))
 else:
     st.caption(
         t(
             "data.counts_caption",
             split=main_label,
-            low=fmt_int(main.min()),
-            high=fmt_int(main.max()),
+            low=number(main.min()),
+            high=number(main.max()),
             rare=names[int(main.argmin())],
             common=names[int(main.argmax())],
         )
@@ -156,7 +154,7 @@ first_mean, first_std = data.stats_from_histogram(next(iter(hists.values())))
 st.caption(
     t(
         "data.stats_caption",
-        mean=" / ".join(fmt_float(m) for m in first_mean),
-        std=" / ".join(fmt_float(s) for s in first_std),
+        mean=" / ".join(number(m, 4) for m in first_mean),
+        std=" / ".join(number(s, 4) for s in first_std),
     )
 )

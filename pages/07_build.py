@@ -3,11 +3,12 @@ import functools
 import streamlit as st
 
 from cnn_core import design as designs
+from cnn_core import locales
 from cnn_core.model import to_keras_code  # Keras is imported only inside build_model
 from cnn_core.presets import PRESET_NAMES
-from cnn_core.spec import ModelSpec
+from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
-from ui import frame, t, visitor_id
+from ui import frame, number, t, visitor_id
 
 lang = frame("build")
 ub.load_from_url()
@@ -37,7 +38,7 @@ editor_col, summary_col = st.columns(2, gap="large")
 # --- The layer stack, one card per layer (scrolls beside the summary) ---------------------------
 with editor_col:
     st.subheader(t("build.layers.title"))
-    st.caption(t("build.layers.input", shape=ub.fmt_shape(summary.spec.input_shape)))
+    st.caption(t("build.layers.input", shape=shape_text(summary.spec.input_shape)))
     count = len(design["uids"])
     cards = st.container(height=ub.EDITOR_HEIGHT, border=False, key="build_cards")
     for i, (uid, layer, row) in enumerate(
@@ -51,7 +52,7 @@ with editor_col:
                     index=i + 1,
                     name=row.name,
                     kind=t(f"spec.layer.{row.type}"),
-                    shape=ub.fmt_shape(row.output_shape),
+                    shape=shape_text(row.output_shape),
                 )
             )
             up.button(
@@ -117,15 +118,15 @@ with editor_col:
 with summary_col:
     st.subheader(t("build.summary.title"))
     params_col, macs_col, memory_col = st.columns(3)
-    params_col.metric(t("build.metric.params"), ub.fmt_int(summary.total_params, lang))
+    params_col.metric(t("build.metric.params"), number(summary.total_params))
     macs_col.metric(t("build.metric.macs"), ub.fmt_compact(summary.total_macs, lang))
     memory_col.metric(t("build.metric.memory"), ub.fmt_bytes(summary.activation_bytes, lang))
     st.caption(
         t(
             "build.summary.caption",
-            macs=ub.fmt_int(summary.total_macs, lang),
-            trainable=ub.fmt_int(summary.trainable_params, lang),
-            frozen=ub.fmt_int(summary.non_trainable_params, lang),
+            macs=number(summary.total_macs),
+            trainable=number(summary.trainable_params),
+            frozen=number(summary.non_trainable_params),
             batch=design["settings"]["batch_size"],
             batch_memory=ub.fmt_bytes(
                 summary.training_memory_bytes(design["settings"]["batch_size"]), lang
@@ -155,33 +156,24 @@ st.header(t("build.settings.title"))
 settings = design["settings"]
 opt_col, lr_col, batch_col = st.columns(3)
 with opt_col:
-    ub.init_widget("build_set_optimizer", settings["optimizer"])
     st.selectbox(
         t("build.set.optimizer"),
         ub.with_current(designs.OPTIMIZERS, settings["optimizer"]),
         format_func=ub.translator("build.optimizer", lang),
-        key="build_set_optimizer",
-        on_change=ub.set_setting,
-        args=("optimizer", "build_set_optimizer"),
+        **ub.bind_setting("optimizer"),
     )
 with lr_col:
-    ub.init_widget("build_set_learning_rate", settings["learning_rate"])
     st.select_slider(
         t("build.set.learning_rate"),
         ub.with_current(ub.LR_CHOICES, settings["learning_rate"]),
-        format_func=functools.partial(ub.fmt_rate, lang=lang),
-        key="build_set_learning_rate",
-        on_change=ub.set_setting,
-        args=("learning_rate", "build_set_learning_rate"),
+        format_func=functools.partial(locales.format_number, lang=lang),
+        **ub.bind_setting("learning_rate"),
     )
 with batch_col:
-    ub.init_widget("build_set_batch_size", settings["batch_size"])
     st.select_slider(
         t("build.set.batch_size"),
         ub.with_current(ub.BATCH_CHOICES, settings["batch_size"]),
-        key="build_set_batch_size",
-        on_change=ub.set_setting,
-        args=("batch_size", "build_set_batch_size"),
+        **ub.bind_setting("batch_size"),
     )
 
 budget_on = settings.get("time_budget_s") is not None
@@ -199,58 +191,43 @@ with length_col:
             on_change=ub.set_budget_minutes,
         )
     else:
-        ub.init_widget("build_set_epochs", settings["epochs"])
         st.number_input(
             t("build.set.epochs"),
             min_value=designs.EPOCHS_MIN,
             max_value=designs.EPOCHS_MAX,
             step=1,
-            key="build_set_epochs",
-            on_change=ub.set_setting,
-            args=("epochs", "build_set_epochs"),
+            **ub.bind_setting("epochs"),
         )
 with schedule_col:
     schedules = ("onecycle", "cosine") if budget_on else designs.SCHEDULES
-    ub.init_widget("build_set_schedule", settings["schedule"])
     st.selectbox(
         t("build.set.schedule"),
         ub.with_current(schedules, settings["schedule"]),
         format_func=ub.translator("build.schedule", lang),
-        key="build_set_schedule",
-        on_change=ub.set_setting,
-        args=("schedule", "build_set_schedule"),
+        **ub.bind_setting("schedule"),
     )
 
 size_col, augment_col, seed_col = st.columns(3)
 with size_col:
-    ub.init_widget("build_set_train_size", settings["train_size"])
     st.select_slider(
         t("build.set.train_size"),
         ub.with_current(ub.TRAIN_SIZE_CHOICES, settings["train_size"]),
         format_func=functools.partial(ub.fmt_train_size, lang=lang),
-        key="build_set_train_size",
-        on_change=ub.set_setting,
-        args=("train_size", "build_set_train_size"),
+        **ub.bind_setting("train_size"),
     )
 with augment_col:
-    ub.init_widget("build_set_augment", settings["augment"])
     st.toggle(
         t("build.set.augment"),
-        key="build_set_augment",
         help=t("build.set.augment_help"),
-        on_change=ub.set_setting,
-        args=("augment", "build_set_augment"),
+        **ub.bind_setting("augment"),
     )
 with seed_col:
-    ub.init_widget("build_set_seed", settings["seed"])
     st.number_input(
         t("build.set.seed"),
         min_value=0,
         max_value=designs.SEED_MAX,
         step=1,
-        key="build_set_seed",
-        on_change=ub.set_setting,
-        args=("seed", "build_set_seed"),
+        **ub.bind_setting("seed"),
     )
 for problem in settings_problems:
     st.error(problem.message(lang))
@@ -273,7 +250,7 @@ else:
     if budget_on:
         epochs_fit = settings["time_budget_s"] / seconds
         st.metric(t("build.speed.per_epoch"), ub.fmt_duration(seconds, lang))
-        st.caption(t("build.speed.budget", epochs=ub.fmt_float(epochs_fit, 1, lang)))
+        st.caption(t("build.speed.budget", epochs=number(epochs_fit, 1)))
         total = settings["time_budget_s"]
     else:
         total = seconds * settings["epochs"]

@@ -8,7 +8,7 @@ from cnn_core.data import class_names
 from cnn_core.explain import map_stats
 from cnn_core.images import UPLOAD_TYPES, upscale_nearest
 from ui import classify as cl
-from ui import frame, t, visitor_id
+from ui import frame, number, percent, t, visitor_id
 
 lang = frame("classify")
 st.title(t("classify.title"))
@@ -143,14 +143,14 @@ with col_big:
 # --- 4. the answer -------------------------------------------------------------------------------
 st.header(t("classify.prediction.title"))
 top_label = names[explanation.class_index]
-top_prob = cl.fmt_percent(explanation.top_probability)
+top_prob = percent(explanation.top_probability)
 if explanation.uncertain:
     st.warning(
         t(
             "classify.uncertain",
             label=top_label,
             prob=top_prob,
-            entropy=cl.fmt_percent(explanation.entropy, 0),
+            entropy=percent(explanation.entropy, 0),
             count=len(names),
             classes=", ".join(names),
         ),
@@ -188,9 +188,9 @@ else:
     fmap = maps[layer]
     stats = map_stats(fmap)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("classify.maps.min"), cl.fmt_number(stats.minimum))
-    m2.metric(t("classify.maps.max"), cl.fmt_number(stats.maximum))
-    m3.metric(t("classify.maps.zeros"), cl.fmt_percent(stats.zero_fraction, 0))
+    m1.metric(t("classify.maps.min"), number(stats.minimum, 2, grouping=False))
+    m2.metric(t("classify.maps.max"), number(stats.maximum, 2, grouping=False))
+    m3.metric(t("classify.maps.zeros"), percent(stats.zero_fraction, 0))
     m4.metric(t("classify.maps.dead"), f"{stats.dead_channels} / {stats.channels}")
     grid, low, high = cl.channel_grid(fmap)
     st.image(grid)
@@ -201,15 +201,15 @@ else:
             height=fmap.shape[0],
             width=fmap.shape[1],
             layer=layer,
-            low=cl.fmt_number(low),
-            high=cl.fmt_number(high),
+            low=number(low, 2, grouping=False),
+            high=number(high, 2, grouping=False),
         )
     )
     if stats.minimum >= 0:
         st.caption(
             t(
                 "classify.maps.zeros_note",
-                zeros=cl.fmt_percent(stats.zero_fraction, 0),
+                zeros=percent(stats.zero_fraction, 0),
                 dead=stats.dead_channels,
                 channels=stats.channels,
             )

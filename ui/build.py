@@ -21,7 +21,7 @@ import streamlit as st
 from cnn_core import design as designs
 from cnn_core import locales
 from cnn_core.presets import get_preset
-from cnn_core.spec import ModelSpec, SpecError, Summary, summarize
+from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
 from ui.charts import PALETTE, style
 from ui.frame import current_language, t
 
@@ -98,61 +98,32 @@ EDITOR_HEIGHT = 760
 # Numbers in the learner's language.
 
 
-def fmt_int(value: int | None, lang: str | None = None) -> str:
-    """Formats an integer with the thousands separator of ``lang`` (``229.834`` / ``229,834``)."""
-    if value is None:
-        return "?"
-    text = f"{value:,}"
-    return text.replace(",", ".") if (lang or current_language()) == "pt" else text
-
-
-def fmt_float(value: float, digits: int = 1, lang: str | None = None) -> str:
-    """Formats a decimal number with the decimal mark of ``lang``."""
-    text = f"{value:,.{digits}f}"
-    if (lang or current_language()) == "pt":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
-
-
-def fmt_bytes(value: int | None, lang: str | None = None) -> str:
+def fmt_bytes(value: int | None, lang: str) -> str:
     """Formats a byte count as KB/MB."""
     if value is None:
         return "?"
     if value < 2**10:
         return f"{value} B"
     if value < 2**20:
-        return f"{fmt_float(value / 2**10, 1, lang)} KB"
-    return f"{fmt_float(value / 2**20, 2, lang)} MB"
+        return f"{locales.format_number(value / 2**10, lang, 1)} KB"
+    return f"{locales.format_number(value / 2**20, lang, 2)} MB"
 
 
-def fmt_shape(shape) -> str:
-    """``(14, 14, 128)`` -> ``14x14x128``; unknown parts as ``?``."""
-    if shape is None:
-        return "?"
-    return "x".join("?" if v is None else str(v) for v in shape)
-
-
-def fmt_rate(value: float, lang: str) -> str:
-    """A learning rate as people write it: ``0.01`` (en), ``0,01`` (pt), ``1e-05``."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "pt" else text
-
-
-def fmt_compact(value: int | None, lang: str | None = None) -> str:
+def fmt_compact(value: int | None, lang: str) -> str:
     """Formats a big count short: ``33,9 M`` / ``33.9 M``, ``1.2 G``."""
     if value is None:
         return "?"
     for size, unit in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
         if value >= size:
-            return f"{fmt_float(value / size, 1, lang)} {unit}"
+            return f"{locales.format_number(value / size, lang, 1)} {unit}"
     return str(value)
 
 
-def fmt_duration(seconds: float, lang: str | None = None) -> str:
-    """Formats seconds as ``45 s``, ``12 min`` or ``1 h 05 min``."""
+def fmt_duration(seconds: float, lang: str) -> str:
+    """Formats an estimate of seconds roughly: ``4.5 s``, ``45 s``, ``12 min`` or ``1 h 05 min``."""
     seconds = max(0.0, float(seconds))
     if seconds < 90:
-        return f"{fmt_float(seconds, 1 if seconds < 10 else 0, lang)} s"
+        return f"{locales.format_number(seconds, lang, 1 if seconds < 10 else 0)} s"
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} min"
@@ -274,13 +245,13 @@ def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
             {
                 t("build.col.index"): row.index + 1,
                 t("build.col.layer"): f"{row.name} ({row.type})",
-                t("build.col.shape"): fmt_shape(row.output_shape),
-                t("build.col.params"): fmt_int(row.params, lang),
+                t("build.col.shape"): shape_text(row.output_shape),
+                t("build.col.params"): locales.format_number(row.params, lang, missing="?"),
                 t("build.col.problems"): " ".join(
                     locales.t(f"spec.severity.{p.severity}", lang) + ": " + problem_text(p, lang)
                     for p in summary.problems_for(row.index)
                 ),
-                t("build.col.macs"): fmt_int(row.macs, lang),
+                t("build.col.macs"): locales.format_number(row.macs, lang, missing="?"),
                 t("build.col.memory"): fmt_bytes(row.activation_bytes, lang),
             }
         )
@@ -351,7 +322,7 @@ def volume_caption(summary: Summary) -> str:
     ]
     last = summary.rows[-1].output_shape if summary.rows else None
     if not image_rows:
-        return t("build.diagram.caption_flat", h=h, w=w, c=c, out=fmt_shape(last))
+        return t("build.diagram.caption_flat", h=h, w=w, c=c, out=shape_text(last))
     smallest = image_rows[-1].output_shape
     deepest = max(r.output_shape[2] for r in image_rows)
     return t(
@@ -362,7 +333,7 @@ def volume_caption(summary: Summary) -> str:
         sh=smallest[0],
         sw=smallest[1],
         depth=deepest,
-        out=fmt_shape(last),
+        out=shape_text(last),
     )
 
 
@@ -574,8 +545,9 @@ def _translate_option(prefix: str, lang: str, suffix: str, option) -> str:
 def fmt_train_size(size: int | None, lang: str) -> str:
     """``None`` is the whole training split; other sizes are image counts."""
     if size is None:
-        return locales.t("build.set.full", lang, count=fmt_int(FULL_TRAIN_SIZE, lang))
-    return fmt_int(size, lang)
+        count = locales.format_number(FULL_TRAIN_SIZE, lang)
+        return locales.t("build.set.full", lang, count=count)
+    return locales.format_number(size, lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,6 +576,23 @@ def set_budget_minutes() -> None:
     """Copies the chosen number of minutes into ``time_budget_s``."""
     minutes = st.session_state.get("build_set_budget_minutes", 2)
     get_design()["settings"]["time_budget_s"] = float(minutes) * 60
+
+
+def bind_setting(name: str) -> dict:
+    """Ties a settings widget to ``design["settings"][name]``: pass the result as ``**kwargs``.
+
+    The widget's key is ``build_set_<name>``; it starts from the design's value (once) and
+    writes every change back to the design.
+
+    Args:
+        name: the setting, e.g. ``"learning_rate"``.
+
+    Returns:
+        ``key``, ``on_change`` and ``args`` for the Streamlit widget.
+    """
+    key = f"build_set_{name}"
+    init_widget(key, get_design()["settings"][name])
+    return {"key": key, "on_change": set_setting, "args": (name, key)}
 
 
 def init_widget(key: str, value) -> None:

@@ -22,7 +22,7 @@ from cnn_core import images
 from cnn_core.explain import top_k as _top_k
 from cnn_core.images import ImageError, PreparedImage
 from ui.charts import PALETTE, style
-from ui.frame import current_language, t
+from ui.frame import percent, t
 
 UNTRAINED_PRESET = "blog"
 CAM_SIZE = 256  # pixels per side of the Grad-CAM overlay
@@ -52,18 +52,6 @@ class ModelChoice:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.name}:{self.epochs}"
-
-
-def fmt_percent(value: float, digits: int = 1) -> str:
-    """``0.873`` -> ``"87.3%"`` (``"87,3%"`` in Portuguese)."""
-    text = f"{100 * float(value):.{digits}f}%"
-    return text.replace(".", ",") if current_language() == "pt" else text
-
-
-def fmt_number(value: float, digits: int = 2) -> str:
-    """A decimal in the session language's notation."""
-    text = f"{float(value):.{digits}f}"
-    return text.replace(".", ",") if current_language() == "pt" else text
 
 
 def model_choices(owner: str) -> list[ModelChoice]:
@@ -99,9 +87,7 @@ def model_choices(owner: str) -> list[ModelChoice]:
 def choice_label(choice: ModelChoice) -> str:
     """The picker's text for a model, in the session language."""
     accuracy = (
-        fmt_percent(choice.accuracy)
-        if choice.accuracy is not None
-        else t("classify.unknown_accuracy")
+        percent(choice.accuracy) if choice.accuracy is not None else t("classify.unknown_accuracy")
     )
     dataset = t(f"data.dataset.{choice.dataset}")
     if choice.kind == "pretrained":
@@ -354,7 +340,7 @@ def probability_chart(probs: np.ndarray, names: list[str], k: int) -> tuple[go.F
             y=labels,
             orientation="h",
             marker_color=colors,
-            text=[fmt_percent(v) for v in values],
+            text=[percent(v) for v in values],
             textposition="auto",
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
         )
@@ -367,9 +353,9 @@ def probability_chart(probs: np.ndarray, names: list[str], k: int) -> tuple[go.F
     caption = t(
         "classify.chart.caption",
         label=names[ranked[0][0]],
-        prob=fmt_percent(ranked[0][1]),
+        prob=percent(ranked[0][1]),
         second=names[second[0]],
-        second_prob=fmt_percent(second[1]),
+        second_prob=percent(second[1]),
         count=len(probs),
     )
     return fig, caption

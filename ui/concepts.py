@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.charts import PALETTE, SEQUENTIAL, style
-from ui.frame import current_language, t
+from ui.frame import current_language, number, t
 
 # A window / receptive field outline, and a second colour for other marks (argmax cells...).
 HIGHLIGHT = PALETTE[5]  # vermillion
@@ -46,27 +46,6 @@ def labels(options, key_template: str) -> dict:
     when Streamlit calls ``format_func`` outside the script run, as AppTest does.
     """
     return {option: t(key_template.format(option)) for option in options}
-
-
-def fmt_num(value: float, decimals: int = 0, lang: str | None = None) -> str:
-    """Formats a number for the reader's language: ``3,072.5`` in English, ``3.072,5`` in pt-BR.
-
-    Args:
-        value: the number.
-        decimals: digits after the decimal mark.
-        lang: ``"pt"`` or ``"en"``; the session's language when None.
-
-    Returns:
-        The text (``-0`` is written ``0``).
-    """
-    lang = lang or current_language()
-    value = float(value)
-    if round(value, decimals) == 0:
-        value = 0.0
-    text = f"{value:,.{decimals}f}"
-    if lang == "pt":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +108,7 @@ def matrix_figure(
         annotate = rows * cols <= MAX_ANNOTATED_CELLS
     if text is None:
         text = (
-            np.vectorize(lambda v: "" if np.isnan(v) else fmt_num(v, decimals))(z) if z.size else z
+            np.vectorize(lambda v: "" if np.isnan(v) else number(v, decimals))(z) if z.size else z
         )
     heat = go.Heatmap(
         z=z,
@@ -506,9 +485,8 @@ def number_decimals(values, most: int = 2) -> int:
 
 def sum_expression(window, weights, value_decimals: int = 0, weight_decimals: int = 2) -> str:
     """``(a × w1) + (b × w2) + ...`` written with the real numbers, in reading order."""
-    lang = current_language()
     terms = [
-        f"({fmt_num(v, value_decimals, lang)} × {fmt_num(w, weight_decimals, lang)})"
+        f"({number(v, value_decimals)} × {number(w, weight_decimals)})"
         for v, w in zip(np.ravel(window), np.ravel(weights), strict=True)
     ]
     return " + ".join(terms)

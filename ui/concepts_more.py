@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from cnn_core import ops
 from ui import charts, concepts
-from ui.frame import current_language, t
+from ui.frame import current_language, number, t
 
 # Edge filters offered on the pages (names from ops.make_kernel), with their catalog labels.
 EDGE_KERNELS = {
@@ -122,14 +122,7 @@ def labelled_matrix(
 
 def fmt(value: float, digits: int = 3) -> str:
     """A short number in the session's language: no trailing zeros, decimal comma in Portuguese."""
-    text = f"{float(value):.{digits}f}".rstrip("0").rstrip(".")
-    text = "0" if text in ("-0", "") else text
-    return text.replace(".", ",") if current_language() == "pt" else text
-
-
-def integer(value: int) -> str:
-    """An integer with thousands separators in the session's language (229.834 / 229,834)."""
-    return concepts.fmt_num(int(value), 0)
+    return number(value, digits, grouping=False, trim=True)
 
 
 def listing(values, digits: int = 3) -> str:
@@ -258,11 +251,6 @@ def blog_summary():
 def blog_rows(layer_type: str) -> list:
     """The rows of the blog model's summary whose type is ``layer_type``, in stack order."""
     return [row for row in blog_summary().rows if row.type == layer_type]
-
-
-def shape_text(shape) -> str:
-    """``(4, 4, 32)`` -> ``"4x4x32"``."""
-    return "x".join(str(int(v)) for v in shape)
 
 
 def blog_pool_input(position: int) -> tuple[int, ...]:

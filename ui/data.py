@@ -14,19 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import data
-from ui.frame import current_language, t
-
-
-def fmt_int(n: int) -> str:
-    """Formats an integer with the thousands separator of the session's language."""
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if current_language() == "pt" else text
-
-
-def fmt_float(x: float, digits: int = 4) -> str:
-    """Formats a number with ``digits`` decimals and the decimal mark of the session's language."""
-    text = f"{float(x):.{digits}f}"
-    return text.replace(".", ",") if current_language() == "pt" else text
+from ui.frame import current_language, number, t
 
 
 def _time_left(started: float, fraction: float | None) -> str:
@@ -37,7 +25,7 @@ def _time_left(started: float, fraction: float | None) -> str:
         return ""
     seconds = round(elapsed * (1 - fraction) / fraction)
     if seconds >= 60:
-        return t("data.time_left_min", minutes=fmt_int((seconds + 59) // 60))
+        return t("data.time_left_min", minutes=number((seconds + 59) // 60))
     return t("data.time_left_s", seconds=seconds)
 
 
@@ -154,16 +142,16 @@ def stats_table(
         mean, std = data.stats_from_histogram(hist)
         row = {
             t("data.stats_split"): split_labels[split],
-            t("data.stats_images"): fmt_int(hist[0].sum() // (height * width)),
+            t("data.stats_images"): number(hist[0].sum() // (height * width)),
         }
         row.update(
             {
-                t("data.stats_mean", channel=c): fmt_float(v)
+                t("data.stats_mean", channel=c): number(v, 4)
                 for c, v in zip(names, mean, strict=True)
             }
         )
         row.update(
-            {t("data.stats_std", channel=c): fmt_float(v) for c, v in zip(names, std, strict=True)}
+            {t("data.stats_std", channel=c): number(v, 4) for c, v in zip(names, std, strict=True)}
         )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -58,6 +58,16 @@ def t(key: str, /, **kwargs) -> str:
     return locales.t(key, current_language(), **kwargs)
 
 
+def number(value, decimals: int | None = None, **options) -> str:
+    """Writes a number in the session's language (see :func:`cnn_core.locales.format_number`)."""
+    return locales.format_number(value, current_language(), decimals, **options)
+
+
+def percent(fraction, decimals: int = 1, **options) -> str:
+    """Writes a fraction as a percentage in the session's language (``87,3%`` / ``87.3%``)."""
+    return locales.format_percent(fraction, current_language(), decimals, **options)
+
+
 def visitor_id() -> str:
     """Returns an unguessable id for this visitor, kept in the URL so a reload finds its runs."""
     if VISITOR_KEY not in st.session_state:

@@ -28,7 +28,7 @@ import streamlit as st
 from cnn_core import locales
 from ui import runtime
 from ui.charts import PALETTE, SEQUENTIAL, style
-from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
+from ui.frame import LANG_KEY, VISITOR_KEY, current_language, number, percent, t
 
 ENGINE_ENV = "CNN_STUDIO_FAKE_ENGINE"
 ACTIVE = ("queued", "running", "stopping")
@@ -59,31 +59,17 @@ def engine():
 # Numbers in the learner's language
 
 
-def _pt() -> bool:
-    return current_language() == "pt"
-
-
-def fmt_int(value) -> str:
-    text = f"{int(value):,}"
-    return text.replace(",", ".") if _pt() else text
+MISSING = "—"  # shown for a metric not measured yet, or one that diverged to NaN/inf
 
 
 def fmt_num(value, digits: int = 2) -> str:
-    if value is None or not math.isfinite(float(value)):
-        return "—"
-    text = f"{float(value):.{digits}f}"
-    return text.replace(".", ",") if _pt() else text
+    """A metric such as a loss in the session's language, or ``—`` when there is none."""
+    return number(value, digits, grouping=False, missing=MISSING)
 
 
 def fmt_pct(fraction, digits: int = 1) -> str:
-    if fraction is None or not math.isfinite(float(fraction)):
-        return "—"
-    return f"{fmt_num(100 * float(fraction), digits)}%"
-
-
-def fmt_lr(value) -> str:
-    text = f"{float(value):g}"
-    return text.replace(".", ",") if _pt() else text
+    """An accuracy as a percentage in the session's language, or ``—`` when there is none."""
+    return percent(fraction, digits, missing=MISSING)
 
 
 def fmt_duration(seconds) -> str:
@@ -198,12 +184,12 @@ def settings_text(settings: dict) -> str:
         "trainp.settings_line",
         dataset=dataset_name(settings.get("dataset", "cifar10")),
         optimizer=optimizer_name(settings),
-        lr=fmt_lr(settings.get("learning_rate", 0.01)),
+        lr=number(settings.get("learning_rate", 0.01)),
         batch=settings.get("batch_size", 32),
         epochs=settings.get("epochs", 40),
     )
     if settings.get("train_size"):
-        text += " " + t("trainp.settings_images", n=fmt_int(settings["train_size"]))
+        text += " " + t("trainp.settings_images", n=number(settings["train_size"]))
     if settings.get("time_budget_s"):
         text += " " + t("trainp.settings_budget", time=fmt_duration(settings["time_budget_s"]))
     return text
@@ -220,7 +206,7 @@ def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
         return False
     name, layers, _ = spec_facts(spec)
     st.markdown(
-        t("trainp.design_line", name=name, layers=layers, params=fmt_int(summary.total_params))
+        t("trainp.design_line", name=name, layers=layers, params=number(summary.total_params))
     )
     st.caption(settings_text(settings))
     if not from_build:
@@ -393,7 +379,17 @@ class RunView:
 
     @property
     def full_epochs(self) -> list:
-        return [e for e in self.epoch_log if not e.get("partial")]
+        return full_epochs(self.epoch_log)
+
+
+def full_epochs(epoch_log: list) -> list:
+    """The epochs that ran to the end (a stopped run logs its last epoch as partial)."""
+    return [e for e in epoch_log if not e.get("partial")]
+
+
+def _epoch_values(epoch_log: list, key: str) -> list[float]:
+    """The finite values of ``key`` over the full epochs."""
+    return [v for e in full_epochs(epoch_log) if (v := _finite(e.get(key))) is not None]
 
 
 def _last_val_accuracy(epoch_log: list):
@@ -458,7 +454,7 @@ def show_progress(snap) -> None:
     detail = _message(snap.message_key, snap.message_args)
     speed = t(
         "trainp.speed",
-        ips=fmt_int(round(snap.images_per_second or 0)),
+        ips=number(round(snap.images_per_second or 0)),
         elapsed=fmt_duration(snap.elapsed_s),
     )
     st.caption(f"{detail} · {speed}" if detail else speed)
@@ -473,18 +469,22 @@ def _thin(points: list, limit: int = MAX_CURVE_POINTS) -> list:
     return kept if kept[-1] is points[-1] else [*kept, points[-1]]
 
 
+def _plotted(metric: str, values: list) -> list:
+    """Values as the charts draw them: accuracy in percent, a NaN/inf as a gap (``None``)."""
+    scale = 100.0 if metric == "accuracy" else 1.0
+    return [None if (v := _finite(value)) is None else v * scale for value in values]
+
+
 def curve_figure(metric: str, view: RunView):
     """Training (per batch and per epoch) and validation curves of ``"loss"`` or ``"accuracy"``."""
     import plotly.graph_objects as go
 
-    scale = 100.0 if metric == "accuracy" else 1.0
     fig = go.Figure()
     if view.batch_log and view.batches_per_epoch:
         pts = _thin(view.batch_log)
-        ys = [_finite(p.get(metric)) for p in pts]
         fig.add_scatter(
             x=[p["step"] / view.batches_per_epoch for p in pts],
-            y=[None if y is None else y * scale for y in ys],
+            y=_plotted(metric, [p.get(metric) for p in pts]),
             mode="lines",
             name=t("trainp.curve.batch"),
             line={"color": PALETTE[4], "width": 1},
@@ -495,11 +495,11 @@ def curve_figure(metric: str, view: RunView):
         (metric, "trainp.curve.train", PALETTE[0], "solid", "circle"),
         (f"val_{metric}", "trainp.curve.val", PALETTE[5], "dash", "diamond"),
     ):
-        ys = [_finite(e.get(source)) for e in epochs]
+        ys = _plotted(metric, [e.get(source) for e in epochs])
         if any(y is not None for y in ys):
             fig.add_scatter(
                 x=[e["epoch"] for e in epochs],
-                y=[None if y is None else y * scale for y in ys],
+                y=ys,
                 mode="lines+markers",
                 name=t(name_key),
                 line={"color": color, "dash": dash, "width": 2.5},
@@ -514,21 +514,24 @@ def curve_figure(metric: str, view: RunView):
     return style(fig, height=330)
 
 
+def _fmt_metric(metric: str, value) -> str:
+    value = _finite(value)
+    return fmt_pct(value) if metric == "accuracy" else fmt_num(value, 3)
+
+
 def curve_caption(metric: str, view: RunView) -> str:
     epochs = view.full_epochs
     if epochs:
         last = epochs[-1]
-        fmt = fmt_pct if metric == "accuracy" else (lambda v: fmt_num(v, 3))
         return t(
             f"trainp.caption.{metric}",
             epoch=last["epoch"],
-            train=fmt(_finite(last.get(metric))),
-            val=fmt(_finite(last.get(f"val_{metric}"))),
+            train=_fmt_metric(metric, last.get(metric)),
+            val=_fmt_metric(metric, last.get(f"val_{metric}")),
         )
     if view.batch_log:
         last = view.batch_log[-1]
-        value = _finite(last.get(metric))
-        shown = fmt_pct(value) if metric == "accuracy" else fmt_num(value, 3)
+        shown = _fmt_metric(metric, last.get(metric))
         return t("trainp.caption.batch", step=last["step"], value=shown)
     return t("trainp.caption.empty")
 
@@ -607,9 +610,11 @@ def run_label(info) -> str:
 
 
 def _best(epoch_log: list, key: str):
-    values = [_finite(e.get(key)) for e in epoch_log if not e.get("partial")]
-    values = [v for v in values if v is not None]
-    return max(values) if values else None
+    return max(_epoch_values(epoch_log, key), default=None)
+
+
+def _lowest(epoch_log: list, key: str):
+    return min(_epoch_values(epoch_log, key), default=None)
 
 
 def _status_label(status: str) -> str:
@@ -628,16 +633,16 @@ def history_frame(runs: list):
     for info in runs:
         name, layers, params = spec_facts(info.spec)
         settings = info.settings or {}
-        done = len([e for e in info.epoch_log if not e.get("partial")])
+        done = len(full_epochs(info.epoch_log))
         rows.append(
             {
                 t("trainp.col.run"): info.run_id,
                 t("trainp.col.model"): name,
                 t("trainp.col.layers"): layers,
-                t("trainp.col.params"): fmt_int(params) if params is not None else "—",
+                t("trainp.col.params"): number(params, missing=MISSING),
                 t("trainp.col.dataset"): dataset_name(settings.get("dataset", "cifar10")),
                 t("trainp.col.optimizer"): optimizer_name(settings),
-                t("trainp.col.lr"): fmt_lr(settings.get("learning_rate", 0)),
+                t("trainp.col.lr"): number(settings.get("learning_rate", 0)),
                 t("trainp.col.batch"): settings.get("batch_size"),
                 t("trainp.col.epochs"): f"{done}/{settings.get('epochs', '?')}",
                 t("trainp.col.status"): _status_label(info.status),
@@ -651,14 +656,12 @@ def history_frame(runs: list):
 def compare_figure(metric: str, infos: list):
     import plotly.graph_objects as go
 
-    scale = 100.0 if metric == "accuracy" else 1.0
     fig = go.Figure()
     for i, info in enumerate(infos):
-        epochs = [e for e in info.epoch_log if not e.get("partial")]
-        ys = [_finite(e.get(f"val_{metric}")) for e in epochs]
+        epochs = full_epochs(info.epoch_log)
         fig.add_scatter(
             x=[e["epoch"] for e in epochs],
-            y=[None if y is None else y * scale for y in ys],
+            y=_plotted(metric, [e.get(f"val_{metric}") for e in epochs]),
             mode="lines+markers",
             name=info.run_id,
             line={"color": PALETTE[i % len(PALETTE)], "width": 2.5},
@@ -678,15 +681,15 @@ def compare_table(infos: list):
     rows = {
         "trainp.col.model": lambda i: spec_facts(i.spec)[0],
         "trainp.col.layers": lambda i: str(spec_facts(i.spec)[1]),
-        "trainp.col.params": lambda i: fmt_int(spec_facts(i.spec)[2] or 0),
+        "trainp.col.params": lambda i: number(spec_facts(i.spec)[2] or 0),
         "trainp.col.dataset": lambda i: dataset_name(i.settings.get("dataset", "cifar10")),
         "trainp.col.optimizer": lambda i: optimizer_name(i.settings),
-        "trainp.col.lr": lambda i: fmt_lr(i.settings.get("learning_rate", 0)),
+        "trainp.col.lr": lambda i: number(i.settings.get("learning_rate", 0)),
         "trainp.col.batch": lambda i: str(i.settings.get("batch_size")),
         "trainp.col.augment": lambda i: t(
             "trainp.yes" if i.settings.get("augment") else "trainp.no"
         ),
-        "trainp.col.epochs": lambda i: str(len([e for e in i.epoch_log if not e.get("partial")])),
+        "trainp.col.epochs": lambda i: str(len(full_epochs(i.epoch_log))),
         "trainp.col.status": lambda i: _status_label(i.status),
         "trainp.col.val_acc": lambda i: fmt_pct(_best(i.epoch_log, "val_accuracy")),
         "trainp.col.test_acc": lambda i: fmt_pct(_test_score(i, "accuracy")),
@@ -709,12 +712,6 @@ def compare_caption(metric: str, infos: list) -> str:
     if metric == "accuracy":
         return t("trainp.compare.caption", run=best.run_id, val=fmt_pct(value), n=len(infos))
     return t("trainp.compare.caption_loss", run=best.run_id, loss=fmt_num(-value, 3))
-
-
-def _lowest(epoch_log: list, key: str):
-    values = [_finite(e.get(key)) for e in epoch_log if not e.get("partial")]
-    values = [v for v in values if v is not None]
-    return min(values) if values else None
 
 
 def _delete(owner: str) -> None:
@@ -855,7 +852,7 @@ def model_choices(eng, owner: str) -> dict[str, str]:
     """Returns ``{choice id: label}``: the visitor's trained runs, then the shipped models."""
     choices = {}
     for info in eng.list_runs(owner):
-        done = len([e for e in info.epoch_log if not e.get("partial")])
+        done = len(full_epochs(info.epoch_log))
         if info.status in ACTIVE or done == 0 or not getattr(info, "has_model", True):
             continue
         choices[f"run:{info.run_id}:{done}"] = t(
@@ -952,7 +949,7 @@ def evaluation_for(eng, choice: str, owner: str) -> EvalResult:
         bar.progress(
             done / len(x),
             text=t(
-                "evalp.progress", done=fmt_int(done), total=fmt_int(len(x)), left=fmt_duration(left)
+                "evalp.progress", done=number(done), total=number(len(x)), left=fmt_duration(left)
             ),
         )
     probs = np.concatenate(parts) if parts else np.zeros((0, 10), np.float32)
@@ -982,7 +979,7 @@ def show_blog_comparison(result: EvalResult) -> None:
     ev = result.evaluation
     left, right = st.columns(2)
     with left:
-        st.markdown(t("evalp.this_model", n=fmt_int(ev.num_examples)))
+        st.markdown(t("evalp.this_model", n=number(ev.num_examples)))
         st.code(blog_line(ev), language=None)
     if result.dataset == "cifar10":
         with right:
@@ -992,7 +989,7 @@ def show_blog_comparison(result: EvalResult) -> None:
         key = "evalp.vs_blog.better" if diff >= 0 else "evalp.vs_blog.worse"
         st.caption(t(key, points=fmt_num(abs(diff), 2)))
     if result.sample:
-        st.warning(t("evalp.sample_only", n=fmt_int(ev.num_examples)), icon=":material/info:")
+        st.warning(t("evalp.sample_only", n=number(ev.num_examples)), icon=":material/info:")
 
 
 def show_stored_metrics(result: EvalResult) -> None:
@@ -1106,7 +1103,7 @@ def confusion_caption(result: EvalResult, names: list[str]) -> str:
         "evalp.confusion.caption",
         true=names[i],
         pred=names[j],
-        count=fmt_int(cm[i, j]),
+        count=number(cm[i, j]),
     )
 
 

@@ -2,12 +2,15 @@
 
 Each module in this package defines ``STRINGS = {key: {"pt": ..., "en": ...}}`` for one area of the
 app. They are merged once; a key defined twice is an error, so two areas cannot silently overwrite
-each other's text.
+each other's text. Numbers are written per language here too (:func:`format_number`,
+:func:`format_percent`), so every page uses the same separators.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
+import numbers
 import pkgutil
 import string
 from functools import cache
@@ -77,3 +80,90 @@ def t(key: str, lang: str, /, **kwargs) -> str:
 def placeholders(text: str) -> set[str]:
     """Returns the placeholder names used in a catalog text (for consistency checks)."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# Portuguese swaps the English marks: 229.834 people, 0,547 of them.
+_PT_MARKS = str.maketrans(",.", ".,")
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return not math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_number(
+    value,
+    lang: str,
+    decimals: int | None = None,
+    *,
+    grouping: bool = True,
+    trim: bool = False,
+    missing: str | None = None,
+) -> str:
+    """Writes a number the way readers of ``lang`` expect.
+
+    English uses a comma between thousands and a point before decimals (``229,834``, ``0.547``);
+    Brazilian Portuguese the other way round (``229.834``, ``0,547``). A value that rounds to
+    zero is written without a minus sign.
+
+    Args:
+        value: an int or float (NumPy scalars too).
+        lang: ``"pt"`` or ``"en"`` (``"pt-BR"`` and the like too; anything else falls back to
+            the default language, as :func:`t` does).
+        decimals: digits after the decimal mark. ``None`` writes the number as it needs: whole
+            numbers in full, others to six significant digits (``0.01``, ``1e-05``).
+        grouping: whether to separate thousands.
+        trim: drop trailing zeros after the decimal mark (``0.500`` -> ``0.5``, ``2.000`` ->
+            ``2``).
+        missing: text for ``None``, NaN and infinity. When not given, those are not special
+            (``None`` raises ``TypeError``).
+
+    Returns:
+        The number as text.
+
+    Raises:
+        TypeError: if ``value`` is not a number (and ``missing`` does not cover it).
+    """
+    if missing is not None and _is_missing(value):
+        return missing
+    comma = "," if grouping else ""
+    if decimals is not None:
+        text = f"{float(value):{comma}.{decimals}f}"
+        if trim and decimals > 0:
+            text = text.rstrip("0").rstrip(".")
+    elif isinstance(value, numbers.Integral) or float(value).is_integer():
+        text = f"{int(value):{comma}d}"
+    else:
+        text = f"{float(value):{comma}g}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]
+    if (normalize_language(lang) or DEFAULT_LANGUAGE) == "pt":
+        text = text.translate(_PT_MARKS)
+    return text
+
+
+def format_percent(
+    fraction, lang: str, decimals: int = 1, *, missing: str | None = None, **options
+) -> str:
+    """Writes a fraction as a percentage: ``0.873`` -> ``87.3%`` (en), ``87,3%`` (pt).
+
+    Args:
+        fraction: the share, 0..1 (values outside are written as they are: ``1.5`` -> ``150%``).
+        lang: ``"pt"`` or ``"en"``.
+        decimals: digits after the decimal mark.
+        missing: text for ``None``, NaN and infinity (see :func:`format_number`).
+        **options: more options of :func:`format_number` (``grouping``, ``trim``).
+
+    Returns:
+        The percentage as text, with a ``%`` sign and no space (as both languages write it here).
+
+    Raises:
+        TypeError: if ``fraction`` is not a number (and ``missing`` does not cover it).
+    """
+    if missing is not None and _is_missing(fraction):
+        return missing
+    return format_number(100 * float(fraction), lang, decimals, **options) + "%"

@@ -12,7 +12,7 @@ import pytest
 
 from cnn_core import data, locales
 from tests.conftest import ROOT, app_test
-from ui.concepts import fmt_num, make_pattern
+from ui.concepts import make_pattern
 
 PAGE = "pages/01_inputs.py"
 
@@ -54,7 +54,7 @@ def test_page_renders_the_tensor_facts_in_each_language(lang):
     assert "{" not in text  # every placeholder was filled
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[locales.t("inputs.tensor.shape", lang)] == "32 × 32 × 3"
-    assert metrics[locales.t("inputs.tensor.count", lang)] == fmt_num(32 * 32 * 3, 0, lang)
+    assert metrics[locales.t("inputs.tensor.count", lang)] == {"en": "3,072", "pt": "3.072"}[lang]
     assert locales.t("inputs.tensor.header", lang) in text
 
 

@@ -23,6 +23,7 @@ from cnn_core.spec import (
     format_number,
     layer_names,
     pool_output_size,
+    shape_text,
     summarize,
     validate,
 )
@@ -450,6 +451,15 @@ def test_numbers_are_written_per_language():
     assert format_number(229834, "pt") == "229.834"
     problem = Problem(None, "too_many_params", {"params": 25_000_000, "cap": MAX_PARAMS})
     assert "25.000.000" in problem.message("pt") and "25,000,000" in problem.message("en")
+
+
+def test_shapes_are_written_as_keras_users_read_them():
+    assert shape_text((14, 14, 128)) == "14x14x128"
+    assert shape_text((3072,)) == "3072"
+    assert shape_text((None, 10)) == "?x10"
+    assert shape_text(None) == "?"
+    # The blog's first convolution keeps 32x32 ("same" padding) with 128 filters.
+    assert shape_text(summarize(get_preset("blog")).rows[0].output_shape) == "32x32x128"
 
 
 def test_problems_compare_and_hash_by_value():
