@@ -18,9 +18,27 @@ SEQUENTIAL_ALT = "Cividis"
 DIVERGING = "RdBu"
 
 
-def style(fig, *, height: int | None = None):
-    """Applies the common layout (palette, margins, font) to a Plotly figure; returns it."""
+# Plotly's ``separators`` is "<decimal><thousands>": pt-BR writes 1.234,5 and en 1,234.5.
+SEPARATORS = {"pt": ",.", "en": ".,"}
+
+
+def style(fig, *, height: int | None = None, lang: str | None = None):
+    """Applies the common layout (palette, margins, font, the language's number separators).
+
+    Args:
+        fig: a Plotly figure.
+        height: pixels, if the figure needs a fixed height.
+        lang: ``"pt"`` or ``"en"``; the session's language when None.
+
+    Returns:
+        The same figure.
+    """
+    if lang is None:
+        from ui.frame import current_language
+
+        lang = current_language()
     fig.update_layout(
+        separators=SEPARATORS.get(lang, SEPARATORS["en"]),
         colorway=PALETTE,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": 13},

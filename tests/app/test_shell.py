@@ -48,3 +48,12 @@ def test_every_page_opens_without_error(script, lang):
     at = app_test(script, lang, timeout=120).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["lang"] == lang
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("pt", ",."), ("en", ".,")])
+def test_charts_write_numbers_the_way_the_language_does(lang, separators):
+    import json
+
+    at = app_test(None, lang).run()
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["separators"] == separators
