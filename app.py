@@ -54,7 +54,9 @@ if x_sample is not None:
     names = class_names("cifar10", lang)
     picks = [int(rng.choice(np.flatnonzero(y_sample == c))) for c in range(len(names))]
     big = [np.kron(x_sample[i], np.ones((3, 3, 1), dtype=np.uint8)) for i in picks]
-    st.image(big, caption=[names[int(y_sample[i])] for i in picks], width=96)
+    # One column per class keeps the ten pictures on one row at any desktop width.
+    for column, picture, i in zip(st.columns(len(picks)), big, picks, strict=True):
+        column.image(picture, caption=names[int(y_sample[i])], width="stretch")
     st.caption(t("home.sample.caption", count=len(picks)))
 
 with st.expander(t("home.blog.title")):

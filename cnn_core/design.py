@@ -354,3 +354,29 @@ def decode(token: str) -> dict:
     except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError, RecursionError) as error:
         raise DesignError([DesignProblem("bad_link")]) from error
     return check_design(data)
+
+
+def base_preset(spec: dict) -> tuple[str | None, bool]:
+    """Tells which ready-made network a design's network started from, and whether it was edited.
+
+    The network's ``name`` says which preset it came from (presets are named after themselves);
+    the layers, input shape and class count are then compared with that preset's.
+
+    Args:
+        spec: a design's ``"spec"`` dict.
+
+    Returns:
+        ``(preset name or None, edited)``. ``(None, True)`` for a network that names no preset.
+    """
+    from cnn_core.presets import PRESET_NAMES
+
+    name = spec.get("name") if isinstance(spec, dict) else None
+    if name not in PRESET_NAMES:
+        return None, True
+    try:
+        reference = ModelSpec.from_dict(spec)
+        preset = get_preset(name, reference.input_shape, reference.num_classes).to_dict()
+        same = ModelSpec.from_dict(preset).to_dict() == reference.to_dict()
+    except SpecError:
+        return name, True
+    return name, not same

@@ -104,7 +104,12 @@ class ImageError(ValueError):
 
     def message(self, lang: str) -> str:
         """Returns what went wrong, in ``lang`` (``"pt"`` or ``"en"``)."""
-        return locales.t(f"images.error.{self.code}", lang, **self.params)
+        # Numbers are written in the visitor's language (``10,5 MB`` in Portuguese).
+        params = {
+            name: locales.format_number(value, lang, 1) if isinstance(value, float) else value
+            for name, value in self.params.items()
+        }
+        return locales.t(f"images.error.{self.code}", lang, **params)
 
     def __repr__(self) -> str:
         return f"ImageError(code={self.code!r}, params={self.params!r})"
@@ -137,6 +142,18 @@ class PreparedImage:
     source_size: tuple[int, int] = (0, 0)
     rotated: bool = False
     animated: bool = False
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        """``(width, height)`` of the full-size picture as shown, i.e. after the EXIF rotation.
+
+        ``original`` may be scaled down for display; this is the size the file really has.
+        """
+        w, h = self.source_size
+        ow, oh = self.original.size
+        if w != h and (ow > oh) != (w > h):  # a quarter turn swapped the sides
+            return h, w
+        return w, h
 
     def __repr__(self) -> str:
         w, h = self.source_size
@@ -248,8 +265,8 @@ def prepare_image(
     if len(data) > MAX_BYTES:
         raise ImageError(
             "too_large",
-            size_mb=f"{len(data) / 2**20:.1f}",
-            limit_mb=f"{MAX_BYTES / 2**20:.0f}",
+            size_mb=len(data) / 2**20,
+            limit_mb=MAX_BYTES // 2**20,
         )
 
     im = _open(data)

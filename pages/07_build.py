@@ -27,11 +27,15 @@ preset_col.selectbox(
     t("build.preset.label"),
     PRESET_NAMES,
     format_func=ub.translator("spec.preset", lang, suffix="title"),
+    placeholder=t("build.preset.placeholder"),
     key="build_preset",
 )
 load_col.button(t("build.preset.load"), key="build_preset_load", on_click=ub.load_preset)
 reset_col.button(t("build.reset"), key="build_reset", on_click=ub.reset_design)
-st.caption(t(f"spec.preset.{st.session_state.get('build_preset', 'blog')}.about"))
+st.caption(ub.current_caption(design, summary, lang))
+chosen = st.session_state.get("build_preset") or "blog"
+if (chosen, False) != designs.base_preset(design["spec"]):
+    st.caption(t("build.preset.will_load", about=t(f"spec.preset.{chosen}.about")))
 
 editor_col, summary_col = st.columns(2, gap="large")
 
@@ -95,11 +99,12 @@ with editor_col:
                 show(ub.problem_text(problem, lang), icon=":material/error:")
 
     with st.container(border=True, key="build_add_row"):
-        kind_col, where_col, add_col = st.columns([3, 3, 2], vertical_alignment="bottom")
+        kind_col, where_col = st.columns(2, vertical_alignment="bottom")
         kind_col.selectbox(
             t("build.add.type"),
             ub.ADDABLE,
             format_func=ub.translator("spec.layer", lang),
+            placeholder=t("build.placeholder"),
             key="build_add_type",
         )
         names = [row.name for row in summary.rows]
@@ -108,9 +113,10 @@ with editor_col:
             list(range(count + 1)),
             index=count,
             format_func=functools.partial(ub.position_label, names=names, lang=lang),
+            placeholder=t("build.placeholder"),
             key="build_add_position",
         )
-        add_col.button(
+        st.button(
             t("build.add.button"), key="build_add", on_click=ub.add_layer, icon=":material/add:"
         )
 
@@ -118,26 +124,39 @@ with editor_col:
 with summary_col:
     st.subheader(t("build.summary.title"))
     params_col, macs_col, memory_col = st.columns(3)
-    params_col.metric(t("build.metric.params"), number(summary.total_params))
-    macs_col.metric(t("build.metric.macs"), ub.fmt_compact(summary.total_macs, lang))
-    memory_col.metric(t("build.metric.memory"), ub.fmt_bytes(summary.activation_bytes, lang))
-    st.caption(
-        t(
-            "build.summary.caption",
-            macs=number(summary.total_macs),
-            trainable=number(summary.trainable_params),
-            frozen=number(summary.non_trainable_params),
-            batch=design["settings"]["batch_size"],
-            batch_memory=ub.fmt_bytes(
-                summary.training_memory_bytes(design["settings"]["batch_size"]), lang
-            ),
-        )
+    figures = (
+        (params_col, "params", number(summary.total_params)),
+        (macs_col, "macs", ub.fmt_compact(summary.total_macs, lang)),
+        (memory_col, "memory", ub.fmt_bytes(summary.activation_bytes, lang)),
     )
+    for column, name, value in figures:
+        column.metric(
+            t(f"build.metric.{name}"),
+            value if summary.ok else t("build.metric.partial", value=value),
+            help=t(f"build.metric.{name}_help"),
+        )
+    if not summary.ok:
+        st.caption(t("build.summary.partial"))
+    else:
+        st.caption(
+            t(
+                "build.summary.caption",
+                macs=number(summary.total_macs),
+                trainable=number(summary.trainable_params),
+                frozen=number(summary.non_trainable_params),
+                batch=design["settings"]["batch_size"],
+                batch_memory=ub.fmt_bytes(
+                    summary.training_memory_bytes(design["settings"]["batch_size"]), lang
+                ),
+            )
+        )
     for problem in summary.problems:
         if problem.layer_index is None:
             st.error(ub.problem_text(problem, lang))
     if summary.ok:
         st.success(t("build.status.ok"), icon=":material/check_circle:")
+    elif len(summary.errors) == 1:
+        st.error(t("build.status.blocked_one"), icon=":material/block:")
     else:
         st.error(t("build.status.blocked", count=len(summary.errors)), icon=":material/block:")
     st.plotly_chart(ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch")
@@ -160,6 +179,7 @@ with opt_col:
         t("build.set.optimizer"),
         ub.with_current(designs.OPTIMIZERS, settings["optimizer"]),
         format_func=ub.translator("build.optimizer", lang),
+        placeholder=t("build.placeholder"),
         **ub.bind_setting("optimizer"),
     )
 with lr_col:
@@ -204,6 +224,7 @@ with schedule_col:
         t("build.set.schedule"),
         ub.with_current(schedules, settings["schedule"]),
         format_func=ub.translator("build.schedule", lang),
+        placeholder=t("build.placeholder"),
         **ub.bind_setting("schedule"),
     )
 
@@ -278,6 +299,7 @@ download_col.download_button(
     on_click="ignore",
     icon=":material/download:",
 )
+upload_col.caption(t("build.file.upload_what"))
 upload_col.file_uploader(
     t("build.file.upload"),
     type=["json"],
@@ -301,7 +323,9 @@ st.page_link(
     disabled=not can_train,
     query_params={"lang": lang, "vid": visitor_id()},
 )
-if not summary.ok:
+if len(summary.errors) == 1:
+    st.caption(t("build.go_train.blocked_network_one"))
+elif not summary.ok:
     st.caption(t("build.go_train.blocked_network", count=len(summary.errors)))
 elif settings_problems:
     st.caption(t("build.go_train.blocked_settings"))

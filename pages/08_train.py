@@ -8,8 +8,7 @@ st.title(t("trainp.title"))
 st.markdown(t("trainp.intro"))
 
 spec, settings, from_build = tr.current_design()
-st.subheader(t("trainp.design_title"))
-can_train = tr.show_design(spec, settings, from_build)
+design_box = st.container()
 
 # The engine imports TensorFlow (a few seconds): only after the page already shows something.
 with st.spinner(t("trainp.loading_engine")):
@@ -17,6 +16,8 @@ with st.spinner(t("trainp.loading_engine")):
 owner = visitor_id()
 handle = tr.attach(eng, owner)
 running = tr.is_active(handle)
+with design_box:
+    can_train = tr.design_box(eng, owner, handle, spec, settings, from_build)
 
 st.subheader(t("trainp.run_title"))
 if running:

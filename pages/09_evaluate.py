@@ -23,7 +23,11 @@ if not choices:
     st.stop()
 
 choice = st.selectbox(
-    t("evalp.pick"), options=list(choices), format_func=choices.get, key="evaluate_model"
+    t("evalp.pick"),
+    options=list(choices),
+    format_func=choices.get,
+    key="evaluate_model",
+    placeholder=t("trainp.choose"),
 )
 result = tr.evaluation_for(eng, choice, owner)
 names = class_names(result.dataset, current_language())
@@ -45,19 +49,21 @@ event = st.plotly_chart(
     selection_mode="points",
 )
 st.caption(tr.confusion_caption(result, names))
-tr.sync_cell_choice(tr.clicked_cell(event), tr.most_confused(result))
+tr.sync_cell_choice(tr.clicked_cell(event), tr.most_confused(result), model=choice)
 left, right = st.columns(2)
 true = left.selectbox(
     t("evalp.cell.true"),
     options=range(len(names)),
     format_func=names.__getitem__,
     key="evaluate_true",
+    placeholder=t("trainp.choose"),
 )
 pred = right.selectbox(
     t("evalp.cell.pred"),
     options=range(len(names)),
     format_func=names.__getitem__,
     key="evaluate_pred",
+    placeholder=t("trainp.choose"),
 )
 shown, total = tr.cell_examples(result, true, pred)
 st.markdown(t("evalp.cell.count", n=total, true=names[true], pred=names[pred]))

@@ -24,6 +24,7 @@ picked = st.selectbox(
     list(choices),
     format_func=labels.__getitem__,
     help=t("classify.model.help"),
+    placeholder=t("classify.placeholder"),
     key="classify_model",
 )
 choice = choices[picked]
@@ -41,6 +42,7 @@ height, width, channels = predictor.input_shape
 # --- 2. the photos -------------------------------------------------------------------------------
 upload_col, other_col = st.columns([3, 2], gap="large")
 with upload_col:
+    st.caption(t("classify.upload.what"))
     files = st.file_uploader(
         t("classify.upload"),
         type=UPLOAD_TYPES,
@@ -57,11 +59,13 @@ with other_col:
         st.session_state["classify_sample_index"] = int(
             np.random.default_rng().integers(max(count, 1))
         )
+        st.session_state["classify_show_sample"] = True  # analyse the new sample, not photo 1
     shot = None
     if st.toggle(t("classify.camera_toggle"), key="classify_camera_on"):
         shot = st.camera_input(t("classify.camera"), key="classify_camera")
 
 photos = [cl.Photo(f.name, f.getvalue()) for f in files or []]
+sample_photo = None
 if shot is not None:
     photos.append(cl.Photo(t("classify.camera_name"), shot.getvalue()))
 if "classify_sample_index" in st.session_state:
@@ -71,9 +75,10 @@ if "classify_sample_index" in st.session_state:
     else:
         photo, label = sample
         index = st.session_state["classify_sample_index"]
-        photos.append(
-            cl.Photo(t("classify.sample_name", index=index, label=names[label]), photo.data)
+        sample_photo = cl.Photo(
+            t("classify.sample_name", index=index, label=names[label]), photo.data
         )
+        photos.append(sample_photo)
 if not photos:
     st.info(t("classify.empty"), icon=":material/add_photo_alternate:")
     st.caption(t("classify.privacy"))
@@ -97,14 +102,22 @@ if len(good) > 1:
     best = predictor.predict(batch).argmax(axis=1)
     st.image(
         [up.prepared.original for up in good],
-        caption=[f"{i + 1}. {names[int(c)]}" for i, c in enumerate(best)],
+        caption=[
+            t("classify.gallery.predicted", index=i + 1, label=names[int(c)])
+            for i, c in enumerate(best)
+        ],
         width=120,
     )
     st.caption(t("classify.gallery.caption", count=len(good)))
+    if st.session_state.pop("classify_show_sample", False):
+        shown = [i for i, up in enumerate(good) if up.photo == sample_photo]
+        if shown:
+            st.session_state["classify_pick"] = shown[-1]
     pick = st.selectbox(
         t("classify.pick"),
         range(len(good)),
         format_func=[f"{i + 1}. {up.photo.name}" for i, up in enumerate(good)].__getitem__,
+        placeholder=t("classify.placeholder"),
         key="classify_pick",
     )
     current = good[min(pick, len(good) - 1)]
@@ -128,9 +141,9 @@ st.header(t("classify.sees.title"))
 col_photo, col_small, col_big = st.columns([2, 1, 2])
 with col_photo:
     st.image(prepared.original, width=280)
-    w0, h0 = prepared.original.size
+    w0, h0 = prepared.upright_size
     rotated = t("classify.sees.rotated") if prepared.rotated else ""
-    st.caption(t("classify.sees.original", width=w0, height=h0, rotated=rotated))
+    st.caption(t("classify.sees.original", width=number(w0), height=number(h0), rotated=rotated))
     if prepared.animated:
         st.caption(t("classify.sees.animated"))
 with col_small:
@@ -162,8 +175,8 @@ k = st.slider(t("classify.top_k"), 1, len(names), min(5, len(names)), key="class
 figure, summary = cl.probability_chart(explanation.probs, names, k)
 st.plotly_chart(figure, key="classify_probs_chart")
 st.caption(summary)
-prepare_ms = f"{current.seconds * 1000:.0f}"
-st.caption(t("classify.timing", prepare=prepare_ms, explain=f"{explain_ms:.1f}"))
+prepare_ms = number(current.seconds * 1000, 0)
+st.caption(t("classify.timing", prepare=prepare_ms, explain=number(explain_ms, 1)))
 
 # --- 5. inside the network -----------------------------------------------------------------------
 st.header(t("classify.inside.title"))
@@ -183,7 +196,11 @@ else:
         for n, m in maps.items()
     }
     layer = st.selectbox(
-        t("classify.layer"), list(options), format_func=options.__getitem__, key="classify_layer"
+        t("classify.layer"),
+        list(options),
+        format_func=options.__getitem__,
+        placeholder=t("classify.placeholder"),
+        key="classify_layer",
     )
     fmap = maps[layer]
     stats = map_stats(fmap)
@@ -226,6 +243,7 @@ else:
         range(len(names)),
         index=explanation.class_index,
         format_func=names.__getitem__,
+        placeholder=t("classify.placeholder"),
         key=f"classify_cam_class_{choice.key}_{current.photo.digest}",
     )
     cam = (

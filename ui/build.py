@@ -23,7 +23,7 @@ from cnn_core import locales
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
 from ui.charts import PALETTE, style
-from ui.frame import current_language, t
+from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
 
 DESIGN_KEY = "design"
 TRAIN_PAGE = "pages/08_train.py"
@@ -99,20 +99,21 @@ EDITOR_HEIGHT = 760
 
 
 def fmt_bytes(value: int | None, lang: str) -> str:
-    """Formats a byte count as KB/MB."""
+    """Formats a byte count as kB/MB/GB in powers of 1000 (what a learner expects of "MB")."""
     if value is None:
-        return "?"
-    if value < 2**10:
+        return locales.t("build.unknown", lang)
+    if value < 1000:
         return f"{value} B"
-    if value < 2**20:
-        return f"{locales.format_number(value / 2**10, lang, 1)} KB"
-    return f"{locales.format_number(value / 2**20, lang, 2)} MB"
+    for size, unit, decimals in ((10**9, "GB", 2), (10**6, "MB", 2), (10**3, "kB", 1)):
+        if value >= size:
+            return f"{locales.format_number(value / size, lang, decimals)} {unit}"
+    return f"{value} B"  # unreachable: kept for type checkers
 
 
 def fmt_compact(value: int | None, lang: str) -> str:
     """Formats a big count short: ``33,9 M`` / ``33.9 M``, ``1.2 G``."""
     if value is None:
-        return "?"
+        return locales.t("build.unknown", lang)
     for size, unit in ((10**9, "G"), (10**6, "M"), (10**3, "k")):
         if value >= size:
             return f"{locales.format_number(value / size, lang, 1)} {unit}"
@@ -163,6 +164,40 @@ def replace_design(new: dict) -> None:
     st.session_state[DESIGN_KEY] = _with_uids(new)
     forget_settings_widgets()
     st.session_state.pop(_ESTIMATE, None)
+    base, _ = designs.base_preset(new["spec"])
+    if base is not None:
+        # The "ready-made network" box shows what the network started from.
+        st.session_state["build_preset"] = base
+
+
+def design_title(design: dict, lang: str) -> str:
+    """What the current network is: a preset's title, or "custom network based on <preset>"."""
+    base, edited = designs.base_preset(design["spec"])
+    if base is None:
+        return locales.t("build.current.custom", lang)
+    title = locales.t(f"spec.preset.{base}.title", lang)
+    if edited:
+        return locales.t("build.current.based_on", lang, preset=title)
+    return locales.t("build.current.preset", lang, preset=title)
+
+
+def _params_text(summary: Summary, lang: str) -> str:
+    total = locales.format_number(summary.total_params, lang)
+    return total if summary.ok else locales.t("build.metric.partial", lang, value=total)
+
+
+def current_caption(design: dict, summary: Summary, lang: str) -> str:
+    """The line under the preset box: what the CURRENT network is, with its real numbers."""
+    base, edited = designs.base_preset(design["spec"])
+    if base is not None and not edited:
+        return locales.t(f"spec.preset.{base}.about", lang)
+    return locales.t(
+        "build.current.caption",
+        lang,
+        title=design_title(design, lang),
+        layers=len(summary.rows),
+        params=_params_text(summary, lang),
+    )
 
 
 def forget_settings_widgets() -> None:
@@ -184,27 +219,70 @@ def show_flash() -> None:
         (st.error if kind == "error" else st.success)(text)
 
 
+@st.cache_resource(show_spinner=False)
+def _last_tokens() -> dict:
+    """Visitor id -> the design token last written to that visitor's URL (server-wide, small)."""
+    return {}
+
+
+_LAST_TOKENS_MAX = 5000
+
+
+def _remember_token(token: str) -> None:
+    vid = st.session_state.get(VISITOR_KEY)
+    if not vid:
+        return
+    tokens = _last_tokens()
+    tokens.pop(vid, None)
+    tokens[vid] = token
+    while len(tokens) > _LAST_TOKENS_MAX:  # oldest first (dicts keep insertion order)
+        tokens.pop(next(iter(tokens)))
+
+
 def load_from_url() -> None:
-    """Opens the design in ``?design=`` once; a bad link leaves the current design as it was."""
+    """Opens the design in ``?design=`` once; a bad link leaves the current design as it was.
+
+    The "opened from the link" message shows only when the link brings a design different from
+    the one this visitor already had: a reload of one's own tab (same visitor id, same token
+    this page last wrote) restores the design silently.
+    """
     token = st.query_params.get(URL_KEY)
     if not token or token == st.session_state.get(_SYNCED):
         return
     st.session_state[_SYNCED] = token
+    lang = current_language()
     try:
         new = designs.decode(token)
     except designs.DesignError as error:
-        flash("error", t("build.url.bad", reason=error.message(current_language())))
+        flash("error", t("build.url.bad", reason=error.message(lang)))
         return
+    had = st.session_state.get(DESIGN_KEY)
+    if isinstance(had, dict) and (had.get("spec"), had.get("settings")) == (
+        new["spec"],
+        new["settings"],
+    ):
+        return  # the same design: keep its widgets as they are
     replace_design(new)
-    flash("success", t("build.url.loaded", name=new["spec"].get("name", "")))
+    own_reload = _last_tokens().get(st.session_state.get(VISITOR_KEY)) == token
+    if not own_reload:
+        flash("success", t("build.url.loaded", name=design_title(new, lang)))
 
 
 def sync_url(design: dict) -> str:
-    """Writes the current design into the page URL (so a reload keeps it); returns the token."""
+    """Writes the current design into the page URL (so a reload keeps it); returns the token.
+
+    Only ``design`` is touched: ``lang`` and ``vid`` (written by the frame) are written again
+    with it, so the tab's URL keeps them.
+    """
     token = designs.encode(design)
     if st.query_params.get(URL_KEY) != token:
         st.query_params[URL_KEY] = token
+    keep = {LANG_KEY: current_language(), VISITOR_KEY: st.session_state.get(VISITOR_KEY)}
+    for key, value in keep.items():
+        if value and st.query_params.get(key) != value:
+            st.query_params[key] = value
     st.session_state[_SYNCED] = token
+    _remember_token(token)
     return token
 
 
@@ -238,21 +316,24 @@ def problem_text(problem, lang: str) -> str:
 
 
 def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
-    """The ``model.summary()``-like table: one row per layer plus its problems."""
+    """The ``model.summary()``-like table: one row per layer, numbers first, problems last."""
+    unknown = locales.t("build.unknown", lang)
     rows = []
     for row in summary.rows:
         rows.append(
             {
                 t("build.col.index"): row.index + 1,
                 t("build.col.layer"): f"{row.name} ({row.type})",
-                t("build.col.shape"): shape_text(row.output_shape),
-                t("build.col.params"): locales.format_number(row.params, lang, missing="?"),
+                t("build.col.shape"): shape_text(row.output_shape)
+                if row.output_shape and None not in row.output_shape
+                else unknown,
+                t("build.col.params"): locales.format_number(row.params, lang, missing=unknown),
+                t("build.col.macs"): locales.format_number(row.macs, lang, missing=unknown),
+                t("build.col.memory"): fmt_bytes(row.activation_bytes, lang),
                 t("build.col.problems"): " ".join(
                     locales.t(f"spec.severity.{p.severity}", lang) + ": " + problem_text(p, lang)
                     for p in summary.problems_for(row.index)
                 ),
-                t("build.col.macs"): locales.format_number(row.macs, lang, missing="?"),
-                t("build.col.memory"): fmt_bytes(row.activation_bytes, lang),
             }
         )
     return pd.DataFrame(rows)
@@ -264,13 +345,21 @@ def table_height(rows: int) -> int:
 
 
 def summary_columns() -> dict:
-    """Column widths of the summary table: the problems column gets the room."""
+    """Column widths and header tooltips of the summary table (it fits the page's width)."""
     return {
-        t("build.col.index"): st.column_config.NumberColumn(width=30),
-        t("build.col.layer"): st.column_config.TextColumn(width="medium"),
+        t("build.col.index"): st.column_config.NumberColumn(width=40),
+        t("build.col.layer"): st.column_config.TextColumn(width=230),
+        t("build.col.shape"): st.column_config.TextColumn(width="small"),
+        t("build.col.params"): st.column_config.TextColumn(
+            width="small", help=t("build.col.params_help")
+        ),
+        t("build.col.macs"): st.column_config.TextColumn(
+            width="small", help=t("build.col.macs_help")
+        ),
+        t("build.col.memory"): st.column_config.TextColumn(
+            width="small", help=t("build.col.memory_help")
+        ),
         t("build.col.problems"): st.column_config.TextColumn(width="large"),
-        t("build.col.macs"): st.column_config.TextColumn(width="small"),
-        t("build.col.memory"): st.column_config.TextColumn(width="small"),
     }
 
 
@@ -321,8 +410,12 @@ def volume_caption(summary: Summary) -> str:
         if r.output_shape and len(r.output_shape) == 3 and None not in r.output_shape
     ]
     last = summary.rows[-1].output_shape if summary.rows else None
+    if last is None or None in last:
+        out = t("build.diagram.out_unknown")
+    else:
+        out = t("build.diagram.out", shape=shape_text(last))
     if not image_rows:
-        return t("build.diagram.caption_flat", h=h, w=w, c=c, out=shape_text(last))
+        return t("build.diagram.caption_flat", h=h, w=w, c=c, out=out)
     smallest = image_rows[-1].output_shape
     deepest = max(r.output_shape[2] for r in image_rows)
     return t(
@@ -333,7 +426,7 @@ def volume_caption(summary: Summary) -> str:
         sh=smallest[0],
         sw=smallest[1],
         depth=deepest,
-        out=shape_text(last),
+        out=out,
     )
 
 
@@ -473,6 +566,7 @@ _EDITABLE = {
 def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> None:
     callback = {"on_change": _set_arg, "args": (uid, arg, key)}
     label = t(f"build.arg.{arg}")
+    placeholder = t("build.placeholder")
     if arg in ("filters", "units"):
         value = value if isinstance(value, int) and not isinstance(value, bool) else 1
         value = min(max(value, 1), COUNT_MAX[arg])
@@ -481,7 +575,9 @@ def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> No
     elif arg in ("kernel_size", "pool_size"):
         options, current = _choices(WINDOW_CHOICES, value if value is not None else 2)
         st.session_state.setdefault(key, current)
-        st.selectbox(label, options, format_func=_fmt_window, key=key, **callback)
+        st.selectbox(
+            label, options, format_func=_fmt_window, placeholder=placeholder, key=key, **callback
+        )
     elif arg == "strides":
         # Pooling's strides=None means "as big as the window"; a selectbox shows a None option
         # as "nothing chosen", so the widget uses a word for it.
@@ -493,17 +589,25 @@ def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> No
             label,
             options,
             format_func=functools.partial(_fmt_stride, lang=lang),
+            placeholder=placeholder,
             key=key,
             **callback,
         )
     elif arg == "padding":
         options, current = _choices(PADDING_CHOICES, value or "valid")
         st.session_state.setdefault(key, current)
-        st.selectbox(label, options, key=key, **callback)
+        st.selectbox(label, options, placeholder=placeholder, key=key, **callback)
     elif arg == "activation":
         options, current = _choices(ACTIVATION_CHOICES, value or "linear")
         st.session_state.setdefault(key, current)
-        st.selectbox(label, options, format_func=_fmt_activation, key=key, **callback)
+        st.selectbox(
+            label,
+            options,
+            format_func=_fmt_activation,
+            placeholder=placeholder,
+            key=key,
+            **callback,
+        )
     elif arg == "rate":
         number = float(value) if isinstance(value, int | float) else 0.25
         st.session_state.setdefault(key, min(max(round(number, 2), 0.0), 0.9))

@@ -346,6 +346,8 @@ def probability_chart(probs: np.ndarray, names: list[str], k: int) -> tuple[go.F
         )
     )
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title_text=t("classify.chart.axis"))
+    # Class names may be digits (MNIST): without this Plotly would draw them as numbers.
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels)
     fig.update_layout(title_text=t("classify.chart.title"), showlegend=False)
     style(fig, height=70 + 34 * len(top))
     ranked = _top_k(probs, 2)

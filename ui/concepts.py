@@ -119,13 +119,29 @@ def matrix_figure(
         zmax=zmax,
         showscale=showscale,
         text=text,
-        texttemplate="%{text}" if annotate else None,
-        textfont={"size": 11 if max(rows, cols) <= 8 else 9},
         hovertemplate="(%{y}, %{x}): %{text}<extra></extra>",
         xgap=1 if annotate else 0,
         ygap=1 if annotate else 0,
     )
     fig = go.Figure(heat)
+    if annotate and z.size:
+        # The numbers are a text layer on top, each in black or white by its cell's brightness
+        # (Plotly's heatmap text has one colour for all cells: unreadable on half of them).
+        grid_r, grid_c = np.indices(z.shape)
+        fig.add_trace(
+            go.Scatter(
+                x=(grid_c + col_offset).ravel(),
+                y=(grid_r + row_offset).ravel(),
+                text=np.asarray(text, dtype=object).ravel(),
+                mode="text",
+                textfont={
+                    "size": 11 if max(rows, cols) <= 8 else 9,
+                    "color": text_colours(z, colorscale, zmin, zmax).ravel().tolist(),
+                },
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
     # Whole-number ticks on small matrices (Plotly would add 0.5 steps).
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False)
     fig.update_xaxes(constrain="domain", showgrid=False, side="top")
@@ -138,6 +154,47 @@ def matrix_figure(
     if title:
         fig.update_layout(title={"text": title, "y": 0.98, "yanchor": "top"}, margin={"t": 70})
     return fig
+
+
+def relative_luminance(rgb) -> float:
+    """WCAG relative luminance (0 = black, 1 = white) of an ``(r, g, b)`` colour in 0..255."""
+    linear = []
+    for value in rgb:
+        c = float(value) / 255
+        linear.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = linear
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_colours(values, colorscale, zmin=None, zmax=None) -> np.ndarray:
+    """Black or white for each cell, whichever reads better on its colour in ``colorscale``.
+
+    Args:
+        values: 2-D array of the heatmap's numbers (NaN cells get black).
+        colorscale: the Plotly colour scale name or list used by the heatmap.
+        zmin: bottom of the colour scale (the data's minimum when None).
+        zmax: top of the colour scale (the data's maximum when None).
+
+    Returns:
+        An array of ``"black"`` / ``"white"`` strings with the shape of ``values``.
+    """
+    from plotly.colors import get_colorscale, sample_colorscale, unlabel_rgb
+
+    z = np.asarray(values, dtype=np.float64)
+    finite = z[np.isfinite(z)]
+    low = float(finite.min()) if zmin is None and finite.size else float(zmin or 0.0)
+    high = float(finite.max()) if zmax is None and finite.size else float(zmax or 0.0)
+    span = high - low if high > low else 1.0
+    fractions = np.clip(np.nan_to_num((z - low) / span, nan=0.0), 0.0, 1.0)
+    scale = get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
+    colours = sample_colorscale(scale, fractions.ravel().tolist(), colortype="rgb")
+    out = []
+    for colour in colours:
+        luminance = relative_luminance(unlabel_rgb(colour))
+        # WCAG contrast ratios: (L + 0.05) / 0.05 against black, 1.05 / (L + 0.05) against white.
+        black_wins = (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05)
+        out.append("black" if black_wins else "white")
+    return np.array(out, dtype=object).reshape(z.shape)
 
 
 def add_window(

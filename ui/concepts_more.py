@@ -196,7 +196,9 @@ def functions_figure(x_mark: float) -> go.Figure:
         row=1,
         col=4,
     )
-    fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    # The p(x)/p(1)/p(0) legend belongs to the softmax panel only: put it under that panel.
+    softmax_left = fig.layout.xaxis4.domain[0]
+    fig.update_layout(legend={"orientation": "h", "x": softmax_left, "xanchor": "left", "y": -0.15})
     return charts.style(fig, height=330)
 
 

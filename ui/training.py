@@ -37,6 +37,7 @@ HANDLE_KEY = "train_handle"
 BUSY_KEY = "train_busy"
 ERROR_KEY = "train_error"
 FLASH_KEY = "train_flash"
+RUN_SETTINGS_KEY = "train_run_settings"  # (run id, settings) of the run being trained
 # What the blog printed after 40 epochs (Keras's evaluate on the 10,000 test images).
 BLOG_LINE = "Accuracy: 75.24% | Loss: 0.71711"
 BLOG_ACCURACY = 0.7524
@@ -124,13 +125,35 @@ def link_query() -> dict:
 # The design to train
 
 
-def current_design() -> tuple[dict, dict, bool]:
-    """Returns ``(spec, settings, from_build)``: the Build page's design, else the blog's."""
+def _design_in_session():
     design = st.session_state.get("design")
-    if isinstance(design, dict) and isinstance(design.get("spec"), dict):
-        settings = design.get("settings")
-        if isinstance(settings, dict):
-            return design["spec"], settings, True
+    ok = isinstance(design, dict) and isinstance(design.get("spec"), dict)
+    return design if ok and isinstance(design.get("settings"), dict) else None
+
+
+def current_design() -> tuple[dict, dict, bool]:
+    """Returns ``(spec, settings, from_build)``: the Build page's design, else the blog's.
+
+    A reloaded tab has an empty session but keeps ``?design=`` in its URL (the Build page's
+    token): the design comes back from there, and stays in the URL while it is in use.
+    """
+    from cnn_core import design as designs
+    from ui import build
+
+    design = _design_in_session()
+    token = st.query_params.get(build.URL_KEY)
+    if design is None and token:
+        try:
+            build.replace_design(designs.decode(token))
+            design = _design_in_session()
+        except designs.DesignError as error:
+            st.warning(
+                t("trainp.url_bad", reason=error.message(current_language())),
+                icon=":material/link_off:",
+            )
+    if design is not None:
+        build.sync_url(design)
+        return design["spec"], design["settings"], True
     from cnn_core.design import default_design
 
     default = default_design("blog")
@@ -164,8 +187,15 @@ def _spec_facts(spec_json: str) -> tuple[str, int, int | None]:
 
 
 def spec_facts(spec: dict) -> tuple[str, int, int | None]:
-    """Returns ``(name, layer count, parameter count)`` of a spec dict (cached)."""
-    return _spec_facts(json.dumps(spec, sort_keys=True))
+    """Returns ``(readable name, layer count, parameter count)`` of a spec dict (cached)."""
+    name, layers, params = _spec_facts(json.dumps(spec, sort_keys=True))
+    return model_title(name), layers, params
+
+
+def model_title(name: str) -> str:
+    """A preset's catalog title (``blog`` -> "The blog's model"); any other name as it is."""
+    key = f"spec.preset.{name}.title"
+    return t(key) if key in locales.catalog() else str(name)
 
 
 def optimizer_name(settings: dict) -> str:
@@ -195,7 +225,27 @@ def settings_text(settings: dict) -> str:
     return text
 
 
-def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
+def design_box(eng, owner: str, handle, spec: dict, settings: dict, from_build: bool) -> bool:
+    """The "what will be trained" box: the running run's own design while one trains (the quick
+    demo trains another network than the session's), else the design the button would train.
+    Returns whether the session's design can be trained."""
+    info = None
+    if is_active(handle):
+        try:
+            info = eng.load_run(handle.run_id, owner)
+        except Exception:  # deleted or unreadable: describe the session's design instead
+            info = None
+    if info is None:
+        st.session_state.pop(RUN_SETTINGS_KEY, None)
+        st.subheader(t("trainp.design_title"))
+        return show_design(spec, settings, from_build)
+    st.session_state[RUN_SETTINGS_KEY] = (info.run_id, dict(info.settings or {}))
+    st.subheader(t("trainp.design_title_running"))
+    show_design(info.spec, info.settings or {}, True, run_id=info.run_id)
+    return False
+
+
+def show_design(spec: dict, settings: dict, from_build: bool, run_id: str | None = None) -> bool:
     """Shows the design briefly; returns whether it can be trained."""
     from cnn_core.spec import ModelSpec, SpecError, summarize
 
@@ -209,7 +259,9 @@ def show_design(spec: dict, settings: dict, from_build: bool) -> bool:
         t("trainp.design_line", name=name, layers=layers, params=number(summary.total_params))
     )
     st.caption(settings_text(settings))
-    if not from_build:
+    if run_id is not None:
+        st.caption(t("trainp.design_of_run", run=run_id))
+    elif not from_build:
         st.caption(t("trainp.default_design"))
     st.page_link(
         BUILD_PAGE,
@@ -322,7 +374,13 @@ def start_controls(eng, owner: str, spec: dict, settings: dict, *, from_build: b
             on_click=_start,
             args=(owner, demo_spec, demo_settings),
         )
-        st.caption(t("trainp.quick_demo_help", text=settings_text(demo_settings)))
+        st.caption(
+            t(
+                "trainp.quick_demo_help",
+                name=model_title(demo_spec.get("name", "fast")),
+                text=settings_text(demo_settings),
+            )
+        )
     show_start_problems(owner)
 
 
@@ -358,9 +416,10 @@ class RunView:
     epochs: int
     advice: list
     evaluation: dict | None = None
+    settings: dict | None = None
 
     @classmethod
-    def of(cls, source, info=None) -> RunView:
+    def of(cls, source, info=None, settings: dict | None = None) -> RunView:
         epochs_planned = getattr(source, "epochs", None)
         if epochs_planned is None:
             epochs_planned = int((getattr(source, "settings", None) or {}).get("epochs", 0))
@@ -375,6 +434,7 @@ class RunView:
             epochs=int(epochs_planned or 0),
             advice=list(getattr(source, "advice", None) or []),
             evaluation=getattr(info or source, "evaluation", None),
+            settings=settings or getattr(info or source, "settings", None) or {},
         )
 
     @property
@@ -390,6 +450,27 @@ def full_epochs(epoch_log: list) -> list:
 def _epoch_values(epoch_log: list, key: str) -> list[float]:
     """The finite values of ``key`` over the full epochs."""
     return [v for e in full_epochs(epoch_log) if (v := _finite(e.get(key))) is not None]
+
+
+def done_text(epoch_log: list) -> str:
+    """How far a run got: "2 full epochs", "part of epoch 1", "1 full epoch and 40 batches…"."""
+    full = len(full_epochs(epoch_log))
+    whole = t("trainp.done.one") if full == 1 else t("trainp.done.full", n=full)
+    last = epoch_log[-1] if epoch_log else None
+    if not last or not last.get("partial"):
+        return whole
+    epoch = last.get("epoch") or full + 1
+    batches = last.get("batches")
+    part = (
+        t("trainp.done.partial_batches", batches=number(batches), epoch=epoch)
+        if batches
+        else t("trainp.done.partial", epoch=epoch)
+    )
+    return part if full == 0 else t("trainp.done.full_and_partial", full=whole, part=part)
+
+
+def _ended_mid_epoch(epoch_log: list) -> bool:
+    return bool(epoch_log) and bool(epoch_log[-1].get("partial"))
 
 
 def _last_val_accuracy(epoch_log: list):
@@ -411,14 +492,32 @@ def show_state(view: RunView) -> None:
     elif status == "stopping":
         st.info(t("trainp.state.stopping"), icon=":material/pause_circle:")
     elif status == "stopped":
-        st.warning(t("trainp.state.stopped", epochs=done), icon=":material/stop_circle:")
+        # The engine's own "stopped" sentence says the same: one message is enough.
+        detail = ""
+        last = view.epoch_log[-1] if view.epoch_log else {}
+        epoch = last.get("epoch") or done + 1
+        if not _ended_mid_epoch(view.epoch_log):
+            text = t("trainp.state.stopped", epochs=done)
+        elif last.get("batches"):
+            text = t("trainp.state.stopped_mid", epoch=epoch, batches=number(last["batches"]))
+        else:
+            text = t("trainp.state.stopped_mid_nobatch", epoch=epoch)
+        st.warning(text, icon=":material/stop_circle:")
     elif status == "finished":
+        detail = ""
         val = _last_val_accuracy(view.epoch_log)
-        text = (
-            t("trainp.state.finished", epochs=done, val=fmt_pct(val))
-            if val is not None
-            else t("trainp.state.finished_noval", epochs=done)
-        )
+        budget = (view.settings or {}).get("time_budget_s")
+        if budget and (view.message_key == "train.msg.time_up" or _ended_mid_epoch(view.epoch_log)):
+            text = t(
+                "trainp.state.time_up",
+                budget=fmt_duration(budget),
+                done=done_text(view.epoch_log),
+                val=fmt_pct(val),
+            )
+        elif val is not None:
+            text = t("trainp.state.finished", epochs=done, val=fmt_pct(val))
+        else:
+            text = t("trainp.state.finished_noval", epochs=done)
         st.success(text, icon=":material/check_circle:")
     elif status == "diverged":
         st.error(t("trainp.state.diverged"), icon=":material/warning:")
@@ -440,24 +539,56 @@ def show_state(view: RunView) -> None:
         st.caption(detail)
 
 
-def show_progress(snap) -> None:
+PREPARING_KEYS = ("train.msg.loading_data", "train.msg.building")
+
+
+def progress_text(snap, settings: dict | None) -> tuple[float, str]:
+    """Returns ``(bar value, text)`` of a live run, both from one notion of progress.
+
+    With a time budget the engine's progress is the larger of "batches done" and "time used", so
+    the text then shows the time used; past the budget (or past training) the run is measuring
+    itself, which has no batches to count, and the text says so.
+    """
     epochs = max(1, int(snap.epochs or 1))
-    text = t(
-        "trainp.progress",
-        epoch=min(epochs, max(1, int(snap.epoch or 0))),
-        epochs=epochs,
-        batch=int(snap.batch or 0),
-        batches=int(snap.batches_per_epoch or 0),
-        left=fmt_duration(snap.eta_s),
-    )
-    st.progress(min(1.0, max(0.0, float(snap.progress or 0.0))), text=text)
-    detail = _message(snap.message_key, snap.message_args)
-    speed = t(
-        "trainp.speed",
-        ips=number(round(snap.images_per_second or 0)),
-        elapsed=fmt_duration(snap.elapsed_s),
-    )
-    st.caption(f"{detail} · {speed}" if detail else speed)
+    epoch = min(epochs, max(1, int(snap.epoch or 0)))
+    value = min(1.0, max(0.0, float(snap.progress or 0.0)))
+    budget = _finite((settings or {}).get("time_budget_s")) or None
+    elapsed = _finite(snap.elapsed_s) or 0.0
+    key = snap.message_key
+    place = {
+        "epoch": epoch,
+        "epochs": epochs,
+        "batch": int(snap.batch or 0),
+        "batches": int(snap.batches_per_epoch or 0),
+    }
+    if key == "train.msg.evaluating":
+        return 1.0, t("trainp.progress.evaluating")
+    if snap.status == "queued" or key in PREPARING_KEYS:
+        return 0.0, _message(key) or t("trainp.progress.preparing")
+    if budget and elapsed >= budget:
+        return 1.0, t("trainp.progress.finishing", budget=fmt_duration(budget))
+    if key == "train.msg.validating":
+        return value, t("trainp.progress.validating", epoch=epoch)
+    if budget:
+        return value, t(
+            "trainp.progress_budget",
+            used=fmt_duration(elapsed),
+            budget=fmt_duration(budget),
+            **place,
+        )
+    return value, t("trainp.progress", left=fmt_duration(snap.eta_s), **place)
+
+
+def show_progress(snap, settings: dict | None = None) -> None:
+    value, text = progress_text(snap, settings)
+    st.progress(value, text=text)
+    if snap.status != "queued" and snap.message_key not in PREPARING_KEYS:
+        speed = t(
+            "trainp.speed",
+            ips=number(round(snap.images_per_second or 0)),
+            elapsed=fmt_duration(snap.elapsed_s),
+        )
+        st.caption(speed)
 
 
 def _thin(points: list, limit: int = MAX_CURVE_POINTS) -> list:
@@ -551,10 +682,12 @@ def live_panel() -> None:
     if handle is None:
         return
     snap = handle.snapshot()
-    view = RunView.of(snap)
+    stored = st.session_state.get(RUN_SETTINGS_KEY)
+    settings = stored[1] if stored and stored[0] == snap.run_id else None
+    view = RunView.of(snap, settings=settings)
     show_state(view)
     if snap.status in ACTIVE:
-        show_progress(snap)
+        show_progress(snap, settings)
         st.button(
             t("trainp.stop"),
             key="train_stop",
@@ -583,8 +716,13 @@ def final_panel(eng, owner: str, handle) -> None:
         runs = eng.list_runs(owner)
         if not runs:
             return
-        view = RunView.of(runs[0])
+        info = runs[0]
+        view = RunView.of(info)
     st.subheader(t("trainp.last_run", run=view.run_id))
+    if info is not None:
+        name, layers, params = spec_facts(info.spec)
+        st.markdown(t("trainp.design_line", name=name, layers=layers, params=number(params)))
+        st.caption(settings_text(info.settings or {}))
     show_state(view)
     show_curves(view, key="train_final")
     if view.evaluation and view.evaluation.get("accuracy") is not None:
@@ -592,6 +730,8 @@ def final_panel(eng, owner: str, handle) -> None:
 
         st.markdown(t("trainp.test_line"))
         st.code(blog_line(view.evaluation), language=None)
+    if info is None or not evaluable(info):
+        return  # the Evaluate page could not show it: no link to a dead end
     st.page_link(
         EVALUATE_PAGE,
         label=t("trainp.to_evaluate"),
@@ -626,14 +766,36 @@ def _test_score(info, key: str):
     return _finite(ev.get(key))
 
 
-def history_frame(runs: list):
+def _best_val(epoch_log: list):
+    """The best validation accuracy, counting the last epoch even when it ended early."""
+    return max(
+        (v for e in epoch_log if (v := _finite(e.get("val_accuracy"))) is not None), default=None
+    )
+
+
+def live_statuses() -> dict:
+    """``{run id: status}`` of this session's run, from the engine's live snapshot (the stored
+    record can lag behind, e.g. still say "queued" while the run trains)."""
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is None:
+        return {}
+    try:
+        return {handle.run_id: handle.snapshot().status}
+    except Exception:  # a handle from an older engine: the stored statuses will do
+        return {}
+
+
+def history_frame(runs: list, live: dict | None = None):
     import pandas as pd
 
+    live = live or {}
     rows = []
     for info in runs:
         name, layers, params = spec_facts(info.spec)
         settings = info.settings or {}
         done = len(full_epochs(info.epoch_log))
+        if _ended_mid_epoch(info.epoch_log):
+            done = f"{done}+"
         rows.append(
             {
                 t("trainp.col.run"): info.run_id,
@@ -645,8 +807,8 @@ def history_frame(runs: list):
                 t("trainp.col.lr"): number(settings.get("learning_rate", 0)),
                 t("trainp.col.batch"): settings.get("batch_size"),
                 t("trainp.col.epochs"): f"{done}/{settings.get('epochs', '?')}",
-                t("trainp.col.status"): _status_label(info.status),
-                t("trainp.col.val_acc"): fmt_pct(_best(info.epoch_log, "val_accuracy")),
+                t("trainp.col.status"): _status_label(live.get(info.run_id, info.status)),
+                t("trainp.col.val_acc"): fmt_pct(_best_val(info.epoch_log)),
                 t("trainp.col.test_acc"): fmt_pct(_test_score(info, "accuracy")),
             }
         )
@@ -691,7 +853,7 @@ def compare_table(infos: list):
         ),
         "trainp.col.epochs": lambda i: str(len(full_epochs(i.epoch_log))),
         "trainp.col.status": lambda i: _status_label(i.status),
-        "trainp.col.val_acc": lambda i: fmt_pct(_best(i.epoch_log, "val_accuracy")),
+        "trainp.col.val_acc": lambda i: fmt_pct(_best_val(i.epoch_log)),
         "trainp.col.test_acc": lambda i: fmt_pct(_test_score(i, "accuracy")),
         "trainp.col.test_loss": lambda i: fmt_num(_test_score(i, "loss"), 4),
     }
@@ -742,7 +904,10 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
         st.caption(t("trainp.history.empty"))
         return
     by_id = {info.run_id: info for info in runs}
-    st.dataframe(history_frame(runs), hide_index=True, key="train_history_table")
+    # Labels made now, in the session's language (format_func may be called later, elsewhere).
+    labels = {info.run_id: run_label(info) for info in runs}
+    live = live_statuses()
+    st.dataframe(history_frame(runs, live), hide_index=True, key="train_history_table")
     st.caption(t("trainp.history.caption", n=len(runs)))
 
     st.subheader(t("trainp.compare.title"))
@@ -753,8 +918,9 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
     chosen = st.multiselect(
         t("trainp.compare.pick"),
         options=list(by_id),
-        format_func=lambda r: run_label(by_id[r]),
+        format_func=labels.get,
         key="train_compare",
+        placeholder=t("trainp.choose"),
     )
     if len(chosen) >= 2:
         infos = [by_id[r] for r in chosen]
@@ -776,8 +942,9 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
             st.selectbox(
                 t("trainp.continue.pick"),
                 options=[r.run_id for r in resumable],
-                format_func=lambda r: run_label(by_id[r]),
+                format_func=labels.get,
                 key="train_continue_run",
+                placeholder=t("trainp.choose"),
             )
             st.number_input(
                 t("trainp.continue.epochs"),
@@ -804,8 +971,9 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
             st.selectbox(
                 t("trainp.delete.pick"),
                 options=deletable,
-                format_func=lambda r: run_label(by_id[r]),
+                format_func=labels.get,
                 key="train_delete_run",
+                placeholder=t("trainp.choose"),
             )
             confirmed = st.checkbox(t("trainp.delete.confirm"), key="train_delete_confirm")
             st.button(
@@ -848,15 +1016,26 @@ def _pretrained_module():
         return None
 
 
+def evaluable(info) -> bool:
+    """Whether the Evaluate page lists a run: it ended and saved a model, even mid-epoch."""
+    return info.status not in ACTIVE and bool(getattr(info, "has_model", True))
+
+
+def _shipped_title(item) -> str:
+    spec = item.spec.to_dict() if hasattr(item.spec, "to_dict") else dict(item.spec or {})
+    return model_title(str(spec.get("name") or item.name))
+
+
 def model_choices(eng, owner: str) -> dict[str, str]:
     """Returns ``{choice id: label}``: the visitor's trained runs, then the shipped models."""
     choices = {}
     for info in eng.list_runs(owner):
-        done = len(full_epochs(info.epoch_log))
-        if info.status in ACTIVE or done == 0 or not getattr(info, "has_model", True):
+        if not evaluable(info):
             continue
-        choices[f"run:{info.run_id}:{done}"] = t(
-            "evalp.choice.run", label=run_label(info), epochs=done
+        # The id changes when the run trains more, so the evaluation store scores it again.
+        steps = len(info.epoch_log)
+        choices[f"run:{info.run_id}:{steps}{'p' if _ended_mid_epoch(info.epoch_log) else ''}"] = t(
+            "evalp.choice.run", label=run_label(info), epochs=done_text(info.epoch_log)
         )
     pretrained = _pretrained_module()
     if pretrained is not None:
@@ -866,7 +1045,9 @@ def model_choices(eng, owner: str) -> dict[str, str]:
             shipped = []
         for item in shipped:
             choices[f"pre:{item.name}"] = t(
-                "evalp.choice.pretrained", name=item.name, dataset=dataset_name(item.dataset)
+                "evalp.choice.pretrained",
+                name=_shipped_title(item),
+                dataset=dataset_name(item.dataset),
             )
     return choices
 
@@ -1022,18 +1203,29 @@ def per_class_figure(result: EvalResult, names: list[str]):
             textposition="outside",
         )
     )
-    fig.add_hline(
-        y=100 * result.evaluation.accuracy,
-        line_dash="dash",
-        line_color=PALETTE[5],
-        annotation_text=t("evalp.overall"),
+    overall = 100 * result.evaluation.accuracy
+    fig.add_hline(y=overall, line_dash="dash", line_color=PALETTE[5])
+    # The line's label sits right of the plot, where no bar label can cover it.
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="left",
+        y=overall,
+        yref="y",
+        text=t("evalp.overall"),
+        showarrow=False,
+        font={"color": PALETTE[5]},
     )
     fig.update_layout(
         title=t("evalp.per_class.title"),
+        # Digit names ("0".."9") would make Plotly draw a numeric axis with every other tick.
+        xaxis={"type": "category"},
         yaxis_title=t("trainp.axis.accuracy"),
         yaxis_range=[0, 105],
     )
-    return style(fig, height=380)
+    style(fig, height=380)
+    fig.update_layout(margin_r=90)
+    return fig
 
 
 def per_class_caption(result: EvalResult, names: list[str]) -> str:
@@ -1121,8 +1313,17 @@ def clicked_cell(event) -> tuple[int, int] | None:
     return None
 
 
-def sync_cell_choice(cell: tuple[int, int] | None, default: tuple[int, int]) -> None:
-    """A new click on the matrix moves the two selectboxes (the keyboard-friendly way)."""
+def sync_cell_choice(
+    cell: tuple[int, int] | None, default: tuple[int, int], model: str | None = None
+) -> None:
+    """A new click on the matrix moves the two selectboxes (the keyboard-friendly way); another
+    model starts them again on its own most confused pair."""
+    if model is not None and st.session_state.get("evaluate_cell_model") != model:
+        st.session_state["evaluate_cell_model"] = model
+        # The click still held by the chart belongs to the previous model's matrix.
+        st.session_state["evaluate_last_click"] = cell
+        st.session_state["evaluate_true"], st.session_state["evaluate_pred"] = default
+        return
     if cell is not None and st.session_state.get("evaluate_last_click") != cell:
         st.session_state["evaluate_last_click"] = cell
         st.session_state["evaluate_true"], st.session_state["evaluate_pred"] = cell

@@ -82,7 +82,7 @@ STRINGS = {
     "act.map.percent": {"pt": "{pct}% do mapa", "en": "{pct}% of the map"},
     "act.map.shape": {"pt": "Formato", "en": "Shape"},
     "act.map.caption_before": {
-        "pt": 'Mapa {shape} do filtro "{kernel}": valores de {low} a {high}, {negatives} deles negativos (em vermelho).',
+        "pt": "Mapa {shape} do filtro “{kernel}”: valores de {low} a {high}, {negatives} deles negativos (em vermelho).",
         "en": '{shape} map of the "{kernel}" filter: values from {low} to {high}, {negatives} of them negative (in red).',
     },
     "act.map.caption_after": {
@@ -116,12 +116,12 @@ STRINGS = {
     },
     "act.softmax.count": {"pt": "Quantidade de notas", "en": "Number of scores"},
     "act.softmax.temperature": {"pt": "Temperatura", "en": "Temperature"},
-    "act.softmax.logit": {"pt": 'Nota de "{name}"', "en": 'Score of "{name}"'},
+    "act.softmax.logit": {"pt": "Nota de “{name}”", "en": "Score of “{name}”"},
     "act.softmax.prob": {"pt": "Probabilidade", "en": "Probability"},
     "act.softmax.class": {"pt": "Classe", "en": "Class"},
     "act.softmax.caption": {
         "pt": (
-            'Com temperatura {temperature}, "{name}" fica com {prob}%; as {count} '
+            "Com temperatura {temperature}, “{name}” fica com {prob}%; as {count} "
             "probabilidades somam {total}."
         ),
         "en": (
@@ -141,7 +141,7 @@ STRINGS = {
             "e o gradiente quase some; na ReLU a inclinação para x > 0 é sempre 1, então o "
             "aprendizado não trava em redes profundas.\n"
             "- **Esparsa:** como vimos acima, uma boa parte do mapa vira zero, e só os "
-            'neurônios que "viram" algo passam sinal adiante.'
+            "neurônios que “viram” algo passam sinal adiante."
         ),
         "en": (
             "- **Cheap:** just a comparison with zero, no exponentials.\n"

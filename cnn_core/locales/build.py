@@ -47,9 +47,43 @@ STRINGS = {
         "pt": "Resumo (como o model.summary())",
         "en": "Summary (like model.summary())",
     },
-    "build.metric.params": {"pt": "Pesos (parâmetros)", "en": "Weights (parameters)"},
-    "build.metric.macs": {"pt": "Multiplicações por imagem", "en": "Multiply-adds per image"},
-    "build.metric.memory": {"pt": "Ativações por imagem", "en": "Activations per image"},
+    "build.metric.params": {"pt": "Pesos", "en": "Weights"},
+    "build.metric.params_help": {
+        "pt": "Parâmetros que o treino ajusta (e os fixos, como as médias do BatchNormalization).",
+        "en": "Parameters that training adjusts (plus fixed ones, such as BatchNormalization's averages).",
+    },
+    "build.metric.macs": {"pt": "Contas", "en": "Multiply-adds"},
+    "build.metric.macs_help": {
+        "pt": "Multiplicações-e-somas para passar uma imagem pela rede (M = milhões).",
+        "en": "Multiply-adds to pass one image through the network (M = millions).",
+    },
+    "build.metric.memory": {"pt": "Memória", "en": "Memory"},
+    "build.metric.memory_help": {
+        "pt": "Memória das ativações de uma imagem (1 MB = 1.000.000 bytes).",
+        "en": "Memory of one image's activations (1 MB = 1,000,000 bytes).",
+    },
+    "build.metric.partial": {"pt": "≥ {value}", "en": "≥ {value}"},
+    "build.summary.partial": {
+        "pt": "Números parciais: contam só as camadas que a rede consegue calcular. Com erros, a rede não pode ser treinada; corrija-os para ver os totais de verdade.",
+        "en": "Partial figures: they count only the layers the network can compute. With errors the network cannot be trained; fix them to see the real totals.",
+    },
+    "build.unknown": {"pt": "—", "en": "—"},
+    "build.current.custom": {"pt": "rede personalizada", "en": "custom network"},
+    "build.current.preset": {"pt": "“{preset}”", "en": "“{preset}”"},
+    "build.current.based_on": {
+        "pt": "rede personalizada baseada em “{preset}”",
+        "en": "custom network based on “{preset}”",
+    },
+    "build.current.caption": {
+        "pt": "Rede atual: {title}, com {layers} camadas e {params} pesos.",
+        "en": "Current network: {title}, with {layers} layers and {params} weights.",
+    },
+    "build.preset.placeholder": {"pt": "Escolha uma rede", "en": "Choose a network"},
+    "build.preset.will_load": {
+        "pt": "“Carregar” troca a rede atual por esta: {about}",
+        "en": "“Load” replaces the current network with this one: {about}",
+    },
+    "build.placeholder": {"pt": "Escolha uma opção", "en": "Choose an option"},
     "build.summary.caption": {
         "pt": "{macs} multiplicações-e-somas por imagem; {trainable} pesos treináveis, {frozen} fixos. Treinando em lotes de {batch} imagens, as ativações ocupam cerca de {batch_memory}.",
         "en": "{macs} multiply-adds per image; {trainable} trainable weights, {frozen} fixed. Training on batches of {batch} images, the activations take about {batch_memory}.",
@@ -59,14 +93,30 @@ STRINGS = {
         "en": "The network is ready to train.",
     },
     "build.status.blocked": {
-        "pt": "A rede tem {count} erro(s) e ainda não pode ser treinada: veja a coluna de problemas.",
-        "en": "The network has {count} error(s) and cannot be trained yet: see the problems column.",
+        "pt": "A rede tem {count} erros e ainda não pode ser treinada: veja a coluna de problemas.",
+        "en": "The network has {count} errors and cannot be trained yet: see the problems column.",
+    },
+    "build.status.blocked_one": {
+        "pt": "A rede tem 1 erro e ainda não pode ser treinada: veja a coluna de problemas.",
+        "en": "The network has 1 error and cannot be trained yet: see the problems column.",
     },
     "build.col.index": {"pt": "#", "en": "#"},
     "build.col.layer": {"pt": "Camada (tipo)", "en": "Layer (type)"},
-    "build.col.shape": {"pt": "Formato da saída", "en": "Output shape"},
+    "build.col.shape": {"pt": "Saída", "en": "Output"},
     "build.col.params": {"pt": "Pesos", "en": "Params"},
-    "build.col.macs": {"pt": "Multiplicações", "en": "Multiply-adds"},
+    "build.col.params_help": {
+        "pt": "Pesos desta camada (— quando não dá para calcular).",
+        "en": "This layer's weights (— when they cannot be computed).",
+    },
+    "build.col.macs": {"pt": "Contas", "en": "MACs"},
+    "build.col.macs_help": {
+        "pt": "Multiplicações-e-somas desta camada para uma imagem.",
+        "en": "This layer's multiply-adds for one image.",
+    },
+    "build.col.memory_help": {
+        "pt": "Memória da saída desta camada para uma imagem (1 kB = 1.000 bytes).",
+        "en": "Memory of this layer's output for one image (1 kB = 1,000 bytes).",
+    },
     "build.col.memory": {"pt": "Memória", "en": "Memory"},
     "build.col.problems": {"pt": "Problemas", "en": "Problems"},
     "build.diagram.input": {"pt": "entrada", "en": "input"},
@@ -75,12 +125,17 @@ STRINGS = {
     "build.diagram.depth": {"pt": "profundidade (canais)", "en": "depth (channels)"},
     "build.diagram.axis": {"pt": "tamanho (escala log)", "en": "size (log scale)"},
     "build.diagram.caption": {
-        "pt": "O volume encolhe de {h}x{w} para {sh}x{sw} pixels enquanto ganha profundidade (de {c} para até {depth} canais); a saída é {out}.",
-        "en": "The volume shrinks from {h}x{w} to {sh}x{sw} pixels while it gets deeper (from {c} up to {depth} channels); the output is {out}.",
+        "pt": "O volume encolhe de {h}x{w} para {sh}x{sw} pixels enquanto ganha profundidade (de {c} para até {depth} canais); {out}.",
+        "en": "The volume shrinks from {h}x{w} to {sh}x{sw} pixels while it gets deeper (from {c} up to {depth} channels); {out}.",
+    },
+    "build.diagram.out": {"pt": "a saída é {shape}", "en": "the output is {shape}"},
+    "build.diagram.out_unknown": {
+        "pt": "o formato da saída não pode ser calculado enquanto a rede tiver erros",
+        "en": "the output shape cannot be computed while the network has errors",
     },
     "build.diagram.caption_flat": {
-        "pt": "A imagem {h}x{w}x{c} vira um vetor logo de cara; a saída é {out}.",
-        "en": "The {h}x{w}x{c} image becomes a vector right away; the output is {out}.",
+        "pt": "A imagem {h}x{w}x{c} vira um vetor logo de cara; {out}.",
+        "en": "The {h}x{w}x{c} image becomes a vector right away; {out}.",
     },
     # Training settings
     "build.settings.title": {"pt": "Como treinar", "en": "How to train"},
@@ -163,6 +218,10 @@ STRINGS = {
     },
     "build.file.download": {"pt": "Baixar o projeto (JSON)", "en": "Download the design (JSON)"},
     "build.file.upload": {"pt": "Abrir um projeto (JSON)", "en": "Open a design (JSON)"},
+    "build.file.upload_what": {
+        "pt": "Arraste para a caixa abaixo (ou clique no botão dela) um arquivo .json baixado nesta página.",
+        "en": "Drag into the box below (or click its button) a .json file downloaded from this page.",
+    },
     "build.file.upload_help": {
         "pt": "Só arquivos .json salvos por esta página (até {kb} KB). Modelos treinados não são aceitos.",
         "en": "Only .json files saved by this page (up to {kb} KB). Trained model files are not accepted.",
@@ -177,8 +236,8 @@ STRINGS = {
         "en": "The link carries a design that could not be read; the current network is unchanged. {reason}",
     },
     "build.url.loaded": {
-        "pt": "Rede “{name}” aberta a partir do link.",
-        "en": "Opened the network “{name}” from the link.",
+        "pt": "Aberta a partir do link: {name}.",
+        "en": "Opened from the link: {name}.",
     },
     "build.code.title": {"pt": "Código Keras desta rede", "en": "Keras code for this network"},
     "build.code.blocked": {
@@ -187,8 +246,12 @@ STRINGS = {
     },
     "build.go_train": {"pt": "Ir para o treino", "en": "Go to training"},
     "build.go_train.blocked_network": {
-        "pt": "Para treinar, primeiro corrija {count} erro(s) da rede (marcados nas camadas).",
-        "en": "To train, first fix the network's {count} error(s) (marked on the layers).",
+        "pt": "Para treinar, primeiro corrija os {count} erros da rede (marcados nas camadas).",
+        "en": "To train, first fix the network's {count} errors (marked on the layers).",
+    },
+    "build.go_train.blocked_network_one": {
+        "pt": "Para treinar, primeiro corrija o erro da rede (marcado na camada).",
+        "en": "To train, first fix the network's error (marked on the layer).",
     },
     "build.go_train.blocked_settings": {
         "pt": "Para treinar, primeiro corrija as configurações de treino marcadas acima.",
@@ -212,7 +275,7 @@ STRINGS = {
         "en": "The {setting} must be on or off (true/false).",
     },
     "build.problem.not_a_design": {
-        "pt": 'Isto não é um projeto do CNN Studio (falta a rede, "spec"). Use um arquivo baixado nesta página.',
+        "pt": "Isto não é um projeto do CNN Studio (falta a rede, “spec”). Use um arquivo baixado nesta página.",
         "en": 'This is not a CNN Studio design (the network, "spec", is missing). Use a file downloaded from this page.',
     },
     "build.problem.version": {

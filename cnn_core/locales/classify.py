@@ -77,6 +77,15 @@ STRINGS = {
         "pt": "{count} fotos; abaixo, a análise da foto escolhida.",
         "en": "{count} photos; the chosen photo is analysed below.",
     },
+    "classify.gallery.predicted": {
+        "pt": "{index}. previsto: {label}",
+        "en": "{index}. predicted: {label}",
+    },
+    "classify.placeholder": {"pt": "Escolha uma opção", "en": "Choose an option"},
+    "classify.upload.what": {
+        "pt": "Arraste fotos (JPEG, PNG, WebP, GIF ou BMP) para a caixa abaixo ou clique no botão dela para escolher no computador ou no celular.",
+        "en": "Drag photos (JPEG, PNG, WebP, GIF or BMP) into the box below, or click its button to pick them from your computer or phone.",
+    },
     "classify.pick": {"pt": "Analisar qual foto?", "en": "Analyse which photo?"},
     "classify.gallery_error": {"pt": "não deu para ler", "en": "could not be read"},
     "classify.file_error": {
@@ -151,7 +160,7 @@ STRINGS = {
     "classify.maps.min": {"pt": "Mínimo", "en": "Minimum"},
     "classify.maps.max": {"pt": "Máximo", "en": "Maximum"},
     "classify.maps.zeros": {"pt": "Valores zerados", "en": "Values at zero"},
-    "classify.maps.dead": {"pt": "Mapas todo zerados", "en": "All-zero maps"},
+    "classify.maps.dead": {"pt": "Mapas todos zerados", "en": "All-zero maps"},
     "classify.maps.zeros_note": {
         "pt": "Depois da ReLU, tudo o que era negativo vira zero: {zeros} dos valores desta camada estão desligados para esta foto, e {dead} de {channels} mapas não acenderam em lugar nenhum.",
         "en": "After ReLU everything negative becomes zero: {zeros} of this layer's values are switched off for this photo, and {dead} of {channels} maps did not light up anywhere.",
@@ -171,16 +180,16 @@ STRINGS = {
     },
     "classify.cam.class": {"pt": "Explicar a classe", "en": "Explain the class"},
     "classify.cam.overlay_caption": {
-        "pt": 'Mapa de calor de "{label}" sobre o recorte que a rede recebeu; quanto mais forte a cor, mais aquela região contou.',
+        "pt": "Mapa de calor de “{label}” sobre o recorte que a rede recebeu; quanto mais forte a cor, mais aquela região contou.",
         "en": 'Heat map for "{label}" over the crop the network received; the stronger the colour, the more that region counted.',
     },
-    "classify.cam.chart": {"pt": 'Grad-CAM de "{label}"', "en": 'Grad-CAM for "{label}"'},
+    "classify.cam.chart": {"pt": "Grad-CAM de “{label}”", "en": "Grad-CAM for “{label}”"},
     "classify.cam.chart_caption": {
         "pt": "O mesmo mapa em {height}×{width}, de 0 (não ajudou) a 1 (ajudou mais); o ponto mais quente fica {where}.",
         "en": "The same map at {height}×{width}, from 0 (did not help) to 1 (helped most); the hottest spot is {where}.",
     },
     "classify.cam.empty": {
-        "pt": 'Nenhuma região da última convolução aumentou a pontuação de "{label}": o mapa ficou todo zerado.',
+        "pt": "Nenhuma região da última convolução aumentou a pontuação de “{label}”: o mapa ficou todo zerado.",
         "en": 'No region of the last convolution raised the score of "{label}": the map is all zeros.',
     },
     "classify.cam.none": {

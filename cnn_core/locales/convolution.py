@@ -136,9 +136,11 @@ STRINGS = {
     "conv.step.output": {"pt": "Feature map", "en": "Feature map"},
     "conv.step.input_caption": {
         "pt": "{desc}, em cinza. O quadro laranja é o campo receptivo, começando na linha {r0}, "
-        "coluna {c0}; números negativos são o preenchimento com zeros.",
+        "coluna {c0}; linhas e colunas de índice negativo (e as além da borda) são o "
+        "preenchimento com zeros.",
         "en": "{desc}, in gray. The orange box is the receptive field, starting at row {r0}, "
-        "column {c0}; negative positions are the zero padding.",
+        "column {c0}; rows and columns with negative indices (and those past the edge) are the "
+        "zero padding.",
     },
     "conv.step.output_caption": {
         "pt": "Feature map: {h} × {w} células, de {lo} a {hi} (azul positivo, vermelho negativo). "

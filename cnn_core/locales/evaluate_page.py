@@ -13,12 +13,12 @@ STRINGS = {
     "evalp.to_train": {"pt": "Ir para Treinar", "en": "Go to Train"},
     "evalp.pick": {"pt": "Modelo", "en": "Model"},
     "evalp.choice.run": {
-        "pt": "Seu treino {label} · épocas: {epochs}",
-        "en": "Your run {label} · epochs: {epochs}",
+        "pt": "Seu treino {label} · {epochs}",
+        "en": "Your run {label} · {epochs}",
     },
     "evalp.choice.pretrained": {
-        "pt": "Modelo pronto «{name}» ({dataset})",
-        "en": "Shipped model “{name}” ({dataset})",
+        "pt": "Pré-treinado: {name} · {dataset}",
+        "en": "Pretrained: {name} · {dataset}",
     },
     "evalp.loading_model": {"pt": "Carregando o modelo…", "en": "Loading the model…"},
     "evalp.progress": {

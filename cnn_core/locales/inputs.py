@@ -82,7 +82,7 @@ STRINGS = {
     "inputs.scale.header": {"pt": "5. Por que dividir por 255?", "en": "5. Why divide by 255?"},
     "inputs.scale.text": {
         "pt": "Os pesos de uma rede começam pequenos, perto de zero, e o treino com gradiente "
-        "funciona melhor quando as entradas também são pequenas. Por isso o modelo desta app "
+        "funciona melhor quando as entradas também são pequenas. Por isso o modelo deste app "
         "começa com uma camada `Rescaling(1/255)`: cada número é dividido por 255 e passa a ficar "
         "entre 0 e 1. A imagem continua a mesma; só a escala muda.",
         "en": "A network's weights start small, near zero, and gradient training works best "

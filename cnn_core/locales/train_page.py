@@ -8,8 +8,8 @@ STRINGS = {
     },
     "trainp.design_title": {"pt": "O que vai ser treinado", "en": "What will be trained"},
     "trainp.design_line": {
-        "pt": "Modelo **{name}**: {layers} camadas, {params} parâmetros.",
-        "en": "Model **{name}**: {layers} layers, {params} parameters.",
+        "pt": "**{name}**: {layers} camadas, {params} parâmetros.",
+        "en": "**{name}**: {layers} layers, {params} parameters.",
     },
     "trainp.settings_line": {
         "pt": "{dataset} · {optimizer}, taxa de aprendizado {lr} · lotes de {batch} imagens · até {epochs} épocas.",
@@ -43,8 +43,8 @@ STRINGS = {
     "trainp.start": {"pt": "Treinar esta rede", "en": "Train this network"},
     "trainp.quick_demo": {"pt": "Demonstração rápida", "en": "Quick demo"},
     "trainp.quick_demo_help": {
-        "pt": "Demonstração rápida: uma rede pequena e moderna (preset «fast»). {text}",
-        "en": "Quick demo: a small modern network (the “fast” preset). {text}",
+        "pt": "Demonstração rápida: uma rede pequena e moderna (“{name}”). {text}",
+        "en": "Quick demo: a small modern network (“{name}”). {text}",
     },
     "trainp.retry": {"pt": "Tentar de novo", "en": "Try again"},
     "trainp.start_failed": {
@@ -239,5 +239,72 @@ STRINGS = {
     "trainp.delete.none": {
         "pt": "Nada para apagar agora (um treino em andamento não pode ser apagado).",
         "en": "Nothing to delete right now (a run in progress cannot be deleted).",
+    },
+    # Added after QA: design from the URL, the running run's design, progress phases.
+    "trainp.design_title_running": {
+        "pt": "O que está sendo treinado",
+        "en": "What is being trained",
+    },
+    "trainp.design_of_run": {
+        "pt": "Esta é a rede e o treino do treino {run}, o que está rodando agora.",
+        "en": "These are the network and settings of run {run}, the one running now.",
+    },
+    "trainp.run_settings": {
+        "pt": "Treino {run}: {text}",
+        "en": "Run {run}: {text}",
+    },
+    "trainp.url_bad": {
+        "pt": "O link traz um projeto de rede que não pôde ser lido, então aparece a rede do artigo. {reason}",
+        "en": "The link carries a network design that could not be read, so the blog's network is shown. {reason}",
+    },
+    "trainp.choose": {"pt": "Escolha…", "en": "Choose…"},
+    "trainp.progress_budget": {
+        "pt": "Tempo do treino: {used} de {budget} · época {epoch} de {epochs}, lote {batch} de {batches}",
+        "en": "Time budget: {used} of {budget} · epoch {epoch} of {epochs}, batch {batch} of {batches}",
+    },
+    "trainp.progress.finishing": {
+        "pt": "O tempo do treino acabou ({budget}): terminando o lote em andamento e medindo a rede…",
+        "en": "The time budget is used up ({budget}): finishing the batch in flight and measuring the network…",
+    },
+    "trainp.progress.validating": {
+        "pt": "Época {epoch} terminada: medindo a acurácia na validação…",
+        "en": "Epoch {epoch} done: measuring validation accuracy…",
+    },
+    "trainp.progress.evaluating": {
+        "pt": "Treino encerrado: avaliando no conjunto de teste (imagens que a rede nunca viu)…",
+        "en": "Training is over: evaluating on the test set (images the network never saw)…",
+    },
+    "trainp.progress.preparing": {
+        "pt": "Preparando o treino…",
+        "en": "Getting the training ready…",
+    },
+    "trainp.state.stopped_mid": {
+        "pt": "Você parou o treino durante a época {epoch}, depois de {batches} lotes dela. O que a rede aprendeu até ali foi guardado.",
+        "en": "You stopped training during epoch {epoch}, after {batches} of its batches. What the network learned so far was kept.",
+    },
+    "trainp.state.stopped_mid_nobatch": {
+        "pt": "Você parou o treino durante a época {epoch}. O que a rede aprendeu até ali foi guardado.",
+        "en": "You stopped training during epoch {epoch}. What the network learned so far was kept.",
+    },
+    "trainp.state.time_up": {
+        "pt": "O tempo do treino ({budget}) acabou depois de {done}; acurácia na validação: {val}.",
+        "en": "The time budget ({budget}) ran out after {done}; validation accuracy: {val}.",
+    },
+    "trainp.done.full": {
+        "pt": "{n} épocas completas",
+        "en": "{n} full epochs",
+    },
+    "trainp.done.one": {"pt": "1 época completa", "en": "1 full epoch"},
+    "trainp.done.partial": {
+        "pt": "parte da época {epoch}",
+        "en": "part of epoch {epoch}",
+    },
+    "trainp.done.partial_batches": {
+        "pt": "{batches} lotes da época {epoch}",
+        "en": "{batches} batches of epoch {epoch}",
+    },
+    "trainp.done.full_and_partial": {
+        "pt": "{full} e {part}",
+        "en": "{full} and {part}",
     },
 }

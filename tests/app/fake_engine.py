@@ -21,8 +21,13 @@ _RUNS: dict[str, _Run] = {}
 _COUNTER = [0]
 # Set by a test: another visitor holds the training slot, so start_training raises.
 busy = False
-# What the next started run does once it runs: "normal", "diverge" or "fail".
+# What the next started run does once it runs: "normal", "diverge", "fail" or "time_up" (ends
+# when its time budget is used, mid-epoch, like the real engine's quick demo).
 script = "normal"
+# Like the real engine: a run stopped mid-epoch logs that epoch with ``partial: True``.
+log_partial = False
+# The fake clock: elapsed seconds = batches done x this.
+seconds_per_batch = 1.0
 ADVICE = ["train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam"]
 FAIL_KEY = "train.error.memory"  # a real engine key (cnn_core/locales/train.py)
 
@@ -94,9 +99,11 @@ class RunInfo:
     def epochs_done(self) -> int:
         return len(self.epoch_log)
 
+    model_saved: bool = True
+
     @property
     def has_model(self) -> bool:
-        return True
+        return self.model_saved
 
 
 @dataclass
@@ -108,6 +115,7 @@ class _Run:
     batch_log: list = field(default_factory=list)
     stop_requested: bool = False
     message_key: str | None = None
+    message_args: dict = field(default_factory=dict)
 
 
 class RunHandle:
@@ -125,11 +133,16 @@ class RunHandle:
             epoch = len(run.info.epoch_log)
             batch = run.step - epoch * BATCHES_PER_EPOCH if run.step else 0
             total = run.epochs * BATCHES_PER_EPOCH
+            elapsed = run.step * seconds_per_batch
+            progress = run.step / total
+            budget = run.info.settings.get("time_budget_s")
+            if budget:  # as the engine does: the larger of batches done and time used
+                progress = max(progress, elapsed / budget)
             return Snapshot(
                 run_id=run.info.run_id,
                 status=run.info.status,
                 message_key=run.message_key,
-                message_args={},
+                message_args=dict(run.message_args),
                 epoch=epoch,
                 epochs=run.epochs,
                 batch=batch,
@@ -137,9 +150,9 @@ class RunHandle:
                 batch_log=list(run.batch_log),
                 epoch_log=list(run.info.epoch_log),
                 images_per_second=100.0,
-                elapsed_s=float(run.step),
-                eta_s=float(total - run.step),
-                progress=min(1.0, run.step / total),
+                elapsed_s=elapsed,
+                eta_s=float(total - run.step) * seconds_per_batch,
+                progress=min(1.0, progress),
                 advice=ADVICE if run.info.status == "diverged" else [],
             )
 
@@ -155,11 +168,39 @@ class RunHandle:
 
 def reset() -> None:
     """Forgets every run (call at the start of each test)."""
-    global busy, script
+    global busy, script, log_partial, seconds_per_batch
     with _LOCK:
         _RUNS.clear()
     busy = False
     script = "normal"
+    log_partial = False
+    seconds_per_batch = 1.0
+
+
+def set_phase(message_key: str) -> None:
+    """Puts every active run in a phase of the real engine (e.g. ``train.msg.evaluating``)."""
+    with _LOCK:
+        for run in _RUNS.values():
+            if run.info.status in ("queued", "running", "stopping"):
+                run.message_key, run.message_args = message_key, {}
+
+
+def _log_partial(run: _Run, loss: float, acc: float) -> None:
+    """Logs the epoch in progress as the real engine does when a run ends inside it."""
+    batches = run.step % BATCHES_PER_EPOCH
+    if batches:
+        run.info.epoch_log.append(
+            {
+                "epoch": run.step // BATCHES_PER_EPOCH + 1,
+                "loss": loss,
+                "accuracy": acc,
+                "val_loss": loss * 1.1,
+                "val_accuracy": acc * 0.9,
+                "seconds": 1.0,
+                "partial": True,
+                "batches": batches,
+            }
+        )
 
 
 def _new_run(spec, settings, owner: str, run_id: str | None = None) -> _Run:
@@ -215,6 +256,11 @@ def advance(batches: int = 1) -> None:
                     break
                 if run.stop_requested:
                     info.status = "stopped"
+                    run.message_key = "train.msg.stopped"
+                    run.message_args = {"epoch": run.step // BATCHES_PER_EPOCH + 1}
+                    if log_partial and run.batch_log:
+                        last = run.batch_log[-1]
+                        _log_partial(run, last["loss"], last["accuracy"])
                     break
                 run.step += 1
                 loss, acc = _curve(run.step)
@@ -226,7 +272,16 @@ def advance(batches: int = 1) -> None:
                     break
                 if run.script == "fail" and run.step >= 2:
                     info.status = "failed"
+                    info.model_saved = False  # it failed before saving anything
                     run.message_key = FAIL_KEY
+                    break
+                budget = info.settings.get("time_budget_s")
+                if run.script == "time_up" and budget and run.step * seconds_per_batch >= budget:
+                    _log_partial(run, loss, acc)
+                    info.status = "finished"
+                    info.evaluation = {"accuracy": acc * 0.88, "loss": loss * 1.2}
+                    run.message_key = "train.msg.time_up"
+                    run.message_args = {"seconds": round(budget)}
                     break
                 if run.step % BATCHES_PER_EPOCH == 0:
                     epoch = run.step // BATCHES_PER_EPOCH

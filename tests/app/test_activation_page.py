@@ -244,3 +244,17 @@ def test_page_does_not_import_tensorflow():
     assert report["errors"] == []
     assert report["tensorflow"] is False
     assert report["keras"] is False
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_softmax_legend_sits_under_the_softmax_panel(lang, monkeypatch):
+    at = open_page(PAGE, lang, monkeypatch)
+    figure = charts(at)["activation_curves"]
+    named = [d["name"] for d in figure["data"] if d.get("showlegend", True) and d.get("name")]
+    assert named == [locales.t("act.fn.softmax_item", lang, item=i) for i in ("x", "1", "0")]
+    legend = figure["layout"]["legend"]
+    softmax_panel = figure["layout"]["xaxis4"]["domain"]
+    relu_panel = figure["layout"]["xaxis"]["domain"]
+    assert legend["xanchor"] == "left"
+    assert legend["x"] == pytest.approx(softmax_panel[0])
+    assert legend["x"] > relu_panel[1]

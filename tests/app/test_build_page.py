@@ -91,7 +91,7 @@ def test_break_the_network_see_the_row_fix_it_and_match_keras():
     assert problem.fix("en") in cells[BLOG_FLATTEN]
     assert f"{problem.message('en')} {problem.fix('en')}" in _texts(at.error)
     assert _go_train_disabled(at, "en")
-    blocked = locales.t("build.go_train.blocked_network", "en", count=1)
+    blocked = locales.t("build.go_train.blocked_network_one", "en")
     assert blocked in _texts(at.caption)
 
     # Change its units, then fix it by moving it below Flatten: the value moves with it.
@@ -184,8 +184,11 @@ def test_a_link_with_a_design_opens_that_design_without_the_visitor_id():
     assert at.toggle(key="build_set_augment").value is True
     # LeNet-5 on 32x32x3, counted by hand: convs 456 + 2,416, dense 48,120 + 10,164 + 850.
     assert _shown_total(at, "en") == 456 + 2416 + 48120 + 10164 + 850
-    name = design["spec"]["name"]
+    name = locales.t("build.current.preset", "en", preset="LeNet-5")
     assert locales.t("build.url.loaded", "en", name=name) in _texts(at.success)
+    # The tab that opened the link keeps its language and visitor id in the URL.
+    assert at.query_params["lang"] in ("en", ["en"])
+    assert at.query_params["vid"] in (at.session_state["vid"], [at.session_state["vid"]])
 
     (link,) = [c.value for c in at.code if "design=" in c.value]
     assert "vid" not in link
@@ -366,3 +369,98 @@ def test_switching_language_keeps_the_design_and_translates_the_table():
     assert at.number_input(key=f"build_arg_{uid}_filters").value == 77
     assert locales.t("build.col.problems", "pt") in _table(at).columns
     assert _shown_total(at, "pt") == summarize(ModelSpec.from_dict(spec)).total_params
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_an_edited_design_from_a_link_is_called_custom_with_its_own_numbers(lang):
+    design = designs.default_design("blog")
+    design["spec"]["layers"][0].update(filters=32, kernel_size=5, strides=2, padding="valid")
+    edited = summarize(ModelSpec.from_dict(design["spec"]))
+    at = app_test(PAGE, lang=lang)
+    at.query_params["design"] = designs.encode(design)
+    at.run()
+    assert not at.exception
+    title = locales.t(
+        "build.current.based_on", lang, preset=locales.t("spec.preset.blog.title", lang)
+    )
+    assert locales.t("build.url.loaded", lang, name=title) in _texts(at.success)
+    captions = _texts(at.caption)
+    blog_about = locales.t("spec.preset.blog.about", lang)
+    assert blog_about not in captions  # it says 229,834 weights: not this network
+    expected = locales.t(
+        "build.current.caption",
+        lang,
+        title=title,
+        layers=len(edited.rows),
+        # This network cannot be trained (a layer has an error): its count is a lower bound.
+        params=locales.t(
+            "build.metric.partial", lang, value=locales.format_number(edited.total_params, lang)
+        ),
+    )
+    assert not edited.ok
+    assert expected in captions
+    assert _shown_total(at, lang) == edited.total_params
+    assert edited.total_params != summarize(get_preset("blog")).total_params
+
+
+def test_reopening_the_same_link_in_the_same_session_shows_no_message():
+    design = designs.default_design("lenet")
+    at = app_test(PAGE, lang="en")
+    at.query_params["design"] = designs.encode(design)
+    at.run()
+    lenet = locales.t(
+        "build.current.preset", "en", preset=locales.t("spec.preset.lenet.title", "en")
+    )
+    loaded = locales.t("build.url.loaded", "en", name=lenet)
+    assert loaded in _texts(at.success)
+    at.run()  # a rerun: the message was shown once
+    assert loaded not in _texts(at.success)
+    # A new session of the same visitor with the token this page last wrote (a reload of one's own
+    # tab) restores the design silently.
+    token = designs.encode(_design(at))
+    vid = at.session_state["vid"]
+    again = app_test(PAGE, lang="en")
+    again.query_params["design"] = token
+    again.query_params["vid"] = vid
+    again.run()
+    assert not again.exception
+    assert _design(again)["spec"] == design["spec"]
+    assert loaded not in _texts(again.success)
+    # Someone else (another visitor id) opening the same link is told where it came from.
+    other = app_test(PAGE, lang="en")
+    other.query_params["design"] = token
+    other.run()
+    assert loaded in _texts(other.success)
+
+
+def test_a_broken_network_says_its_figures_are_partial_and_the_output_unknown():
+    at = _open("pt")
+    at.selectbox(key="build_add_type").set_value("Dense")
+    at.selectbox(key="build_add_position").set_value(0)
+    _click(at, "build_add")
+    summary = summarize(_spec(at))
+    assert not summary.ok
+    captions = _texts(at.caption)
+    assert locales.t("build.summary.partial", "pt") in captions
+    unknown = locales.t("build.diagram.out_unknown", "pt")
+    assert any(unknown in c for c in captions)
+    assert not any(c.endswith("?.") for c in captions)
+    label = locales.t("build.metric.params", "pt")
+    (metric,) = [m for m in at.metric if m.label == label]
+    partial = locales.format_number(summary.total_params, "pt")
+    assert metric.value == locales.t("build.metric.partial", "pt", value=partial)
+
+
+def test_memory_is_in_powers_of_1000_and_every_selectbox_has_a_translated_placeholder():
+    from ui.build import fmt_bytes
+
+    assert fmt_bytes(851_496, "pt") == "851,5 kB"
+    assert fmt_bytes(1_860_000, "en") == "1.86 MB"
+    assert fmt_bytes(999, "en") == "999 B"
+    at = _open("pt")
+    placeholder = locales.t("build.placeholder", "pt")
+    boxes = list(at.selectbox)
+    assert len(boxes) > 5
+    for box in boxes:
+        assert box.proto.placeholder in (placeholder, locales.t("build.preset.placeholder", "pt"))
+    assert locales.t("build.file.upload_what", "pt") in _texts(at.caption)

@@ -272,3 +272,47 @@ def test_a_run_of_this_visitor_is_offered_and_used_with_one_channel(tmp_path, mo
     digit = str(int(np.argmax(p.predict(x))))
     assert chart_caption(at).startswith(f"Most likely: {digit} (")
     assert "Centre crop, shrunk to 28×28: this is all the network gets." in texts(at.caption)
+
+
+def test_a_sample_added_after_uploads_is_the_one_analysed_and_thumbnails_say_predicted():
+    photos = [("a.png", png((250, 250, 250)), "image/png")]
+    at = open_page("pt")
+    at.file_uploader(key="classify_upload").set_value(photos).run()
+    at.button(key="classify_sample").click().run()
+    assert not at.exception, texts(at.exception)
+    assert at.selectbox(key="classify_pick").value == 1  # photo 2, the new sample
+    index = at.session_state["classify_sample_index"]
+    x, _ = load_sample("cifar10")
+    best = class_names("cifar10", "pt")[int(np.argmax(predictor().predict(x[index])))]
+    assert chart_caption(at).startswith(f"Mais provável: {best} (")
+    (gallery,) = [im for im in at.get("image") if len(im.proto.imgs) == 2]
+    captions = [img.caption for img in gallery.proto.imgs]
+    assert captions[1] == locales.t("classify.gallery.predicted", "pt", index=2, label=best)
+    # Choosing photo 1 again sticks (the sample only takes over once, when it is added).
+    at.selectbox(key="classify_pick").set_value(0).run()
+    assert at.selectbox(key="classify_pick").value == 0
+
+
+def test_the_photo_size_is_the_files_own_and_numbers_are_localized():
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (30, 90, 160)).save(buffer, "JPEG", quality=60)
+    at = open_page("pt")
+    at.file_uploader(key="classify_upload").set_value(
+        ("grande.jpg", buffer.getvalue(), "image/jpeg")
+    ).run()
+    assert not at.exception, texts(at.exception)
+    assert "A foto: 3.000×2.000 pixels." in texts(at.caption)
+    timing = next(c for c in texts(at.caption) if c.startswith("Decodificar"))
+    assert "." not in timing.split("rede (")[1].split("ms")[0]  # 6,7 ms, not 6.7 ms
+    assert locales.t("classify.upload.what", "pt") in texts(at.caption)
+    for box in at.selectbox:
+        assert box.proto.placeholder == locales.t("classify.placeholder", "pt")
+
+
+def test_the_probability_chart_treats_digit_class_names_as_categories():
+    names = [str(d) for d in range(10)]
+    probs = np.linspace(0.01, 0.19, 10)
+    probs = probs / probs.sum()
+    figure, _ = cl.probability_chart(probs, names, 5)
+    assert figure.layout.yaxis.type == "category"
+    assert list(figure.layout.yaxis.categoryarray) == ["5", "6", "7", "8", "9"]

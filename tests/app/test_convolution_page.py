@@ -216,3 +216,43 @@ def test_learned_option_is_hidden_without_a_trained_model(monkeypatch):
     at = app_test(PAGE, "en").run()
     assert not at.exception
     assert len(at.selectbox(key="conv_kind").options) == len(ops.KERNEL_NAMES)
+
+
+def test_cell_numbers_are_dark_on_light_cells_and_light_on_dark_ones():
+    from plotly.colors import get_colorscale, sample_colorscale, unlabel_rgb
+
+    from ui.concepts import relative_luminance
+
+    # Hand-checked luminances: white is 1, black 0, pure green 0.7152 (WCAG's weight).
+    assert relative_luminance((255, 255, 255)) == pytest.approx(1.0)
+    assert relative_luminance((0, 0, 0)) == 0.0
+    assert relative_luminance((0, 255, 0)) == pytest.approx(0.7152)
+
+    at = app_test(PAGE, "en").run()
+    assert not at.exception
+    figure = chart(at, "conv_output")  # blue-white-red around 0: both text colours needed
+    heat = next(d for d in figure["data"] if d["type"] == "heatmap")
+    labels = next(d for d in figure["data"] if d.get("mode") == "text")
+    z = trace_array(heat)
+    colours = labels["textfont"]["color"]
+    assert len(colours) == z.size
+    low, high = heat["zmin"], heat["zmax"]
+    scale = heat["colorscale"]
+    scale = get_colorscale(scale) if isinstance(scale, str) else [list(p) for p in scale]
+    for value, colour in zip(z.ravel(), colours, strict=True):
+        (cell,) = sample_colorscale(scale, [min(max((value - low) / (high - low), 0), 1)])
+        # The chosen text colour has at least the other one's WCAG contrast on that cell.
+        lum = relative_luminance(unlabel_rgb(cell))
+        contrast = {"black": (lum + 0.05) / 0.05, "white": 1.05 / (lum + 0.05)}
+        other = "white" if colour == "black" else "black"
+        assert contrast[colour] >= contrast[other]
+    assert {"black", "white"} <= set(colours)
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_the_input_caption_says_negative_indices_are_the_padding(lang):
+    at = app_test(PAGE, lang).run()
+    at.radio(key="conv_padding").set_value("same").run()
+    assert not at.exception
+    word = {"pt": "índice negativo", "en": "negative indices"}[lang]
+    assert any(word in c.value for c in at.caption)

@@ -263,3 +263,240 @@ def test_streamlit_cleanup_leaves_keras_alone(monkeypatch):
     no_errors(at)
     script_runner._clean_problem_modules()
     assert calls == []
+
+
+# --- After the QA pass -------------------------------------------------------------------------
+
+
+def page_links(at) -> list[str]:
+    """The labels of the page links in the page body (the sidebar has its own)."""
+    return [e.proto.label for e in at.main.get("page_link")]
+
+
+def history_row(at) -> dict:
+    return at.dataframe[0].value.iloc[0].to_dict()
+
+
+def test_quick_demo_that_ran_out_of_time_mid_epoch_is_evaluable():
+    """A time budget that ends the run inside epoch 1 still gives a model the Evaluate page
+    lists; the state says how far it got, once; the table shows its validation accuracy."""
+    fe.script, fe.seconds_per_batch = "time_up", 10.0
+    at = start_quick(open_train())
+    fe.advance(5)  # 30 s budget at 10 s a batch: ends after batch 3 of 4
+    at.run()
+    no_errors(at)
+    info = fe.list_runs(VID)[0]
+    assert info.status == "finished" and info.epoch_log[-1]["partial"]
+    val = info.epoch_log[-1]["val_accuracy"]
+    done = locales.t("trainp.done.partial_batches", "en", batches="3", epoch=1)
+    expected = locales.t(
+        "trainp.state.time_up", "en", budget="30 s", done=done, val=f"{100 * val:.1f}%"
+    )
+    assert texts(at.success) == [expected]
+    assert locales.t("train.msg.time_up", "en", seconds=30) not in texts(at.caption)
+    assert locales.t("trainp.to_evaluate", "en") in page_links(at)
+    assert history_row(at)[locales.t("trainp.col.val_acc", "en")] == f"{100 * val:.1f}%"
+
+    from tests.app.test_evaluate_page import open_evaluate
+
+    ev = open_evaluate()
+    no_errors(ev)
+    options = ev.selectbox(key="evaluate_model").options
+    label = locales.t(
+        "evalp.choice.run",
+        "en",
+        label=f"{info.run_id} · {locales.t('spec.preset.fast.title', 'en')}",
+        epochs=done,
+    )
+    assert label in options
+
+
+def test_stop_mid_epoch_is_said_once_and_keeps_the_partial_score():
+    fe.log_partial = True
+    at = start_quick(open_train())
+    fe.advance(2)
+    at.run()
+    at.button(key="train_stop").click().run()
+    fe.advance(1)
+    at.run()
+    no_errors(at)
+    info = fe.list_runs(VID)[0]
+    assert info.status == "stopped" and info.epoch_log[-1]["partial"]
+    expected = locales.t("trainp.state.stopped_mid", "en", epoch=1, batches="2")
+    assert texts(at.warning) == [expected]
+    engine_sentence = locales.t("train.msg.stopped", "en", epoch=1)
+    shown = texts(at.caption) + texts(at.markdown) + texts(at.info) + texts(at.warning)
+    assert engine_sentence not in shown
+    val = info.epoch_log[-1]["val_accuracy"]
+    assert history_row(at)[locales.t("trainp.col.val_acc", "en")] == f"{100 * val:.1f}%"
+    assert locales.t("trainp.to_evaluate", "en") in page_links(at)
+    # The real engine does not (yet) log how many batches the last epoch got through.
+    del info.epoch_log[-1]["batches"]
+    at.run()
+    no_errors(at)
+    assert texts(at.warning) == [locales.t("trainp.state.stopped_mid_nobatch", "en", epoch=1)]
+
+
+def test_a_run_without_a_model_has_no_link_to_evaluate():
+    fe.script = "fail"
+    at = start_quick(open_train())
+    fe.advance(3)
+    at.run()
+    no_errors(at)
+    assert not fe.list_runs(VID)[0].has_model
+    assert locales.t("trainp.to_evaluate", "en") not in page_links(at)
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_reload_restores_the_design_from_the_url(lang):
+    from cnn_core.design import default_design, encode
+
+    design = default_design("lenet")
+    at = app_test(PAGE, lang=lang)
+    at.query_params["vid"] = VID
+    at.query_params["design"] = encode(design)
+    at.run()
+    no_errors(at)
+    title = locales.t("spec.preset.lenet.title", lang)
+    assert any(m.startswith(f"**{title}**") for m in texts(at.markdown))
+    assert at.query_params["design"] == encode(design)
+    at.button(key="train_start").click().run()
+    assert fe.list_runs(VID)[0].spec == design["spec"]
+
+
+def test_a_bad_design_link_falls_back_to_the_blog_and_says_why():
+    at = app_test(PAGE, lang="pt")
+    at.query_params["vid"] = VID
+    at.query_params["design"] = "not-a-design"
+    at.run()
+    no_errors(at)
+    warning = texts(at.warning)
+    prefix = locales.t("trainp.url_bad", "pt", reason="").strip()
+    assert any(w.startswith(prefix) for w in warning), warning
+    title = locales.t("spec.preset.blog.title", "pt")
+    assert any(m.startswith(f"**{title}**") for m in texts(at.markdown))
+    assert at.button(key="train_quick")  # the default design's quick demo is still offered
+
+
+def test_a_design_from_build_is_kept_in_the_url():
+    from cnn_core.design import encode
+
+    at = app_test(PAGE, lang="en")
+    at.query_params["vid"] = VID
+    design = {"spec": TINY_SPEC, "settings": fe.TrainSettings(epochs=3).to_dict()}
+    at.session_state["design"] = design
+    at.run()
+    no_errors(at)
+    assert at.query_params["design"] == encode(at.session_state["design"])
+
+
+def test_quick_demo_box_describes_the_run_and_the_table_its_live_status(monkeypatch):
+    import dataclasses
+
+    at = start_quick(open_train())
+    fe.advance(1)
+    stored = fe.list_runs
+    # The stored record can lag behind the live run (the real one said "queued").
+    monkeypatch.setattr(
+        fe,
+        "list_runs",
+        lambda *a, **k: [dataclasses.replace(i, status="queued") for i in stored(*a, **k)],
+    )
+    at.run()
+    no_errors(at)
+    assert locales.t("trainp.design_title_running", "en") in [s.value for s in at.subheader]
+    fast = locales.t("spec.preset.fast.title", "en")
+    assert any(m.startswith(f"**{fast}**") for m in texts(at.markdown))
+    blog = locales.t("spec.preset.blog.title", "en")
+    assert not any(m.startswith(f"**{blog}**") for m in texts(at.markdown))
+    # The demo's own settings (3,000 images, 30 s), not the session's blog settings (40 epochs).
+    shown = " ".join(texts(at.caption))
+    assert locales.t("trainp.settings_images", "en", n="3,000") in shown
+    assert locales.t("trainp.settings_budget", "en", time="30 s") in shown
+    assert "40 epochs" not in shown
+    assert history_row(at)[locales.t("trainp.col.status", "en")] == locales.t(
+        "train.status.running", "en"
+    )
+    assert history_row(at)[locales.t("trainp.col.model", "en")] == fast
+
+
+def progress(at):
+    bar = at.get("progress")[0].proto
+    return bar.value, bar.text
+
+
+def test_progress_bar_and_text_tell_the_same_story():
+    at = start_quick(open_train())  # quick demo: 30 s budget, 1 fake second per batch
+    fe.advance(2)
+    at.run()
+    value, text = progress(at)
+    assert value == 50  # 2 of 4 batches is further than 2 of 30 seconds
+    assert text == locales.t(
+        "trainp.progress_budget",
+        "en",
+        used="2 s",
+        budget="30 s",
+        epoch=1,
+        epochs=1,
+        batch=2,
+        batches=fe.BATCHES_PER_EPOCH,
+    )
+    fe.set_phase("train.msg.evaluating")
+    at.run()
+    assert progress(at) == (100, locales.t("trainp.progress.evaluating", "en"))
+
+
+def test_time_budget_used_up_says_it_is_finishing():
+    fe.seconds_per_batch = 12.0
+    at = start_quick(open_train("pt"))
+    fe.advance(1)
+    at.run()
+    value, text = progress(at)
+    assert value == 40  # 12 of 30 seconds is further than 1 of 4 batches
+    assert text.startswith(
+        locales.t(
+            "trainp.progress_budget",
+            "pt",
+            used="12 s",
+            budget="30 s",
+            epoch=1,
+            epochs=1,
+            batch=1,
+            batches=4,
+        )
+    )
+    fe.advance(2)  # 36 s: past the budget, the engine is wrapping up
+    at.run()
+    assert progress(at) == (100, locales.t("trainp.progress.finishing", "pt", budget="30 s"))
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_readable_names_and_placeholders(lang):
+    fe.add_finished_run(TINY_SPEC, VID)
+    at = open_train(lang)
+    no_errors(at)
+    fast = locales.t("spec.preset.fast.title", lang)
+    quick = locales.t("trainp.quick_demo_help", lang, name=fast, text="")
+    assert any(c.startswith(quick.strip()) for c in texts(at.caption))
+    assert not any("«" in c or "preset" in c for c in texts(at.caption))
+    choose = locales.t("trainp.choose", lang)
+    for widget in (
+        at.multiselect(key="train_compare"),
+        at.selectbox(key="train_continue_run"),
+        at.selectbox(key="train_delete_run"),
+    ):
+        assert widget.proto.placeholder == choose
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("pt", ",."), ("en", ".,")])
+def test_every_chart_uses_the_language_decimal_separator(lang, separators):
+    first = fe.add_finished_run(TINY_SPEC, VID, epochs=2)
+    second = fe.add_finished_run(TINY_SPEC, VID, epochs=1)
+    at = start_quick(open_train(lang))
+    fe.advance(2)
+    at.run()
+    at.multiselect(key="train_compare").select(first).select(second).run()
+    no_errors(at)
+    figs = figures(at)
+    assert len(figs) == 4  # live loss and accuracy, compared accuracy and loss
+    assert {f["layout"]["separators"] for f in figs} == {separators}

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _total(page) -> int:
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Weights (parameters)")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Weights")
     return int(re.sub(r"\D", "", metric.locator('[data-testid="stMetricValue"]').inner_text()))
 
 
@@ -46,3 +46,30 @@ def test_editing_the_first_convolution_changes_the_total(page, app_url):
     assert designs.decode(token)["spec"]["layers"][0]["filters"] == 64
     share = page.locator('[data-testid="stCode"]').filter(has_text="design=").first.inner_text()
     assert "vid=" not in share and "/build?" in share
+
+
+def test_a_shared_link_opens_keeps_lang_and_vid_in_the_url_and_says_so_once(page, app_url):
+    from cnn_core import locales
+
+    design = designs.default_design("lenet")
+    design["spec"]["layers"][0]["filters"] = 8  # edited: a custom network based on LeNet-5
+    token = designs.encode(design)
+    page.goto(f"{app_url}/build?lang=pt&design={token}")
+    wait_for_app(page)
+    page.wait_for_timeout(1500)  # the URL is rewritten after the run
+    assert re.search(r"[?&]vid=[A-Za-z0-9_-]{16,}", page.url), page.url
+    assert "lang=pt" in page.url and "design=" in page.url
+    title = locales.t(
+        "build.current.based_on", "pt", preset=locales.t("spec.preset.lenet.title", "pt")
+    )
+    loaded = locales.t("build.url.loaded", "pt", name=title)
+    assert page.get_by_text(loaded).count() == 1
+
+    # A reload of one's own tab (same vid, same design) restores the design without the message.
+    page.reload()
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    assert "vid=" in page.url
+    assert page.get_by_text(loaded).count() == 0
+    first_card = page.locator('[class*="st-key-build_card_"]').first
+    assert first_card.locator('[data-testid="stNumberInputField"]').input_value() == "8"

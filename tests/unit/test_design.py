@@ -238,3 +238,18 @@ def test_design_module_does_not_import_tensorflow():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_base_preset_tells_a_preset_from_an_edited_copy():
+    base_preset, default_design = designs.base_preset, designs.default_design
+    for name in PRESET_NAMES:
+        assert base_preset(default_design(name)["spec"]) == (name, False)
+    edited = default_design("blog")
+    edited["spec"]["layers"][0]["filters"] = 32
+    assert base_preset(edited["spec"]) == ("blog", True)
+    removed = default_design("lenet")
+    del removed["spec"]["layers"][-2]
+    assert base_preset(removed["spec"]) == ("lenet", True)
+    custom = default_design("blog")
+    custom["spec"]["name"] = "my-net"
+    assert base_preset(custom["spec"]) == (None, True)

@@ -369,3 +369,25 @@ def test_module_does_not_import_tensorflow():
     code = "import sys, cnn_core.images; assert 'tensorflow' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_too_large_message_writes_the_size_in_the_visitors_language(monkeypatch):
+    monkeypatch.setattr(images.Image, "open", lambda *a, **k: None)
+    data = b"\x89PNG" + b"\x00" * (images.MAX_BYTES + 2**19)  # 10.5 MiB
+    with pytest.raises(ImageError) as info:
+        prepare_image(data)
+    assert "10,5 MB" in info.value.message("pt")
+    assert "10.5 MB" in info.value.message("en")
+    assert "10.5" not in info.value.message("pt")
+
+
+def test_upright_size_is_the_full_file_size_not_the_display_copy():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (120, 60, 30)).save(buffer, "JPEG", quality=70)
+    prepared = prepare_image(buffer.getvalue())
+    assert max(prepared.original.size) < 3000  # shrunk for display
+    assert prepared.upright_size == (3000, 2000)
