@@ -40,17 +40,17 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def precision_speed(steps: int) -> dict:
-    """Blog model, batch 32: images/s in float32 and mixed bfloat16."""
+def precision_speed(steps: int, preset: str = "blog", batch: int = 32) -> dict:
+    """Images/s of a preset's training steps in float32 and mixed bfloat16."""
     import keras
 
     from cnn_core.presets import get_preset
     from cnn_core.train import TrainSettings, _compile, build_for_training, native_bf16
 
-    spec = get_preset("blog")
+    spec = get_preset(preset)
     rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, size=(32, 32, 32, 3)).astype(np.float32)
-    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 32)]
+    x = rng.integers(0, 256, size=(batch, 32, 32, 3)).astype(np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, batch)]
     out = {"native_bf16": native_bf16()}
     for policy in ("float32", "mixed_bfloat16"):
         keras.utils.set_random_seed(0)
@@ -61,7 +61,7 @@ def precision_speed(steps: int) -> dict:
         t0 = time.perf_counter()
         for _ in range(steps):
             model.train_on_batch(x, y)
-        out[policy] = steps * 32 / (time.perf_counter() - t0)
+        out[policy] = steps * batch / (time.perf_counter() - t0)
     out["bf16_speedup"] = out["mixed_bfloat16"] / out["float32"]
     return out
 
@@ -158,16 +158,16 @@ def memory_during_training(seconds: float) -> dict:
     return out
 
 
-def fast_budgets(budgets) -> list[dict]:
-    """Test accuracy of the fast preset after runs with each time budget."""
+def fast_budgets(budgets, precisions=("auto",)) -> list[dict]:
+    """Test accuracy of the fast preset after runs with each time budget (and precision)."""
     from cnn_core.presets import get_preset
     from cnn_core.train import delete_run, fast_settings, start_training
 
     rows = []
-    for budget in budgets:
+    for budget, precision in [(b, p) for b in budgets for p in precisions]:
         handle = start_training(
             get_preset("fast"),
-            fast_settings(time_budget_s=budget),
+            fast_settings(time_budget_s=budget, precision=precision),
             owner="bench",
             runs_dir=ROOT / "runs",
         )
@@ -176,6 +176,7 @@ def fast_budgets(budgets) -> list[dict]:
         rows.append(
             {
                 "budget_s": budget,
+                "precision": precision,
                 "elapsed_s": round(snap.elapsed_s, 1),
                 "epochs": len(snap.epoch_log),
                 "test_accuracy": snap.evaluation["accuracy"] if snap.evaluation else None,
@@ -220,20 +221,23 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--short", action="store_true", help="fewer steps and a 30 s budget only")
     p.add_argument("--budgets", type=float, nargs="*", help="fast-preset time budgets (s)")
+    p.add_argument("--precisions", nargs="*", default=["auto"], help="for the budget runs")
     p.add_argument("--skip", nargs="*", default=[], help="precision engine memory budgets runs")
     p.add_argument("--runs-dir", type=Path, default=ROOT / "runs", help="recorded runs to read")
     args = p.parse_args(argv)
     budgets = args.budgets if args.budgets is not None else ([30] if args.short else [30, 60])
     result = {"load_average": os.getloadavg()}
     if "precision" not in args.skip:
-        result["precision"] = precision_speed(20 if args.short else 60)
-        r = result["precision"]
-        print(
-            f"blog model, batch 32: float32 {r['float32']:.0f} img/s, mixed_bfloat16 "
-            f"{r['mixed_bfloat16']:.0f} img/s (x{r['bf16_speedup']:.2f}; native: "
-            f"{r['native_bf16']})",
-            flush=True,
-        )
+        result["precision"] = {}
+        for preset, batch, steps in (("blog", 32, 60), ("fast", 256, 10)):
+            steps = steps // 3 if args.short else steps
+            r = result["precision"][preset] = precision_speed(steps, preset, batch)
+            print(
+                f"{preset} preset, batch {batch}: float32 {r['float32']:.0f} img/s, "
+                f"mixed_bfloat16 {r['mixed_bfloat16']:.0f} img/s (x{r['bf16_speedup']:.2f}; "
+                f"native bf16: {r['native_bf16']})",
+                flush=True,
+            )
     if "engine" not in args.skip:
         result["engine"] = r = engine_vs_fit(1600 if args.short else 4800)
         print(
@@ -249,12 +253,13 @@ def main(argv=None) -> int:
             flush=True,
         )
     if "budgets" not in args.skip and budgets:
-        result["fast_budgets"] = fast_budgets(budgets)
+        result["fast_budgets"] = fast_budgets(budgets, args.precisions)
         print("\nfast preset, time-budgeted runs (test accuracy):")
-        print(f"{'budget s':>9} {'elapsed s':>10} {'epochs':>7} {'test acc':>9}")
+        print(f"{'budget s':>9} {'precision':>15} {'elapsed s':>10} {'epochs':>7} {'test acc':>9}")
         for row in result["fast_budgets"]:
             print(
-                f"{row['budget_s']:>9.0f} {row['elapsed_s']:>10.1f} {row['epochs']:>7} "
+                f"{row['budget_s']:>9.0f} {row['precision']:>15} {row['elapsed_s']:>10.1f} "
+                f"{row['epochs']:>7} "
                 f"{row['test_accuracy'] * 100:>8.2f}%",
                 flush=True,
             )

@@ -18,7 +18,13 @@ from cnn_core.pretrained import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = {"fast_cifar10", "blog_original_cifar10"}
+SHIPPED = {
+    "fast_cifar10",
+    "blog_better_cifar10",
+    "blog_original_cifar10",
+    "lenet_mnist",
+    "lenet_fashion_mnist",
+}
 
 
 def test_the_promised_models_are_shipped_small_and_documented():
@@ -30,6 +36,8 @@ def test_the_promised_models_are_shipped_small_and_documented():
         assert 0 < info.accuracy <= 1 and info.epochs >= 1
         assert info.metrics["blog_line"].startswith("Accuracy: ")
     assert infos["fast_cifar10"].accuracy >= 0.75
+    assert infos["blog_better_cifar10"].accuracy >= 0.75  # the blog's model, a better recipe
+    assert infos["lenet_mnist"].accuracy >= 0.97
 
 
 def test_first_layer_filters_need_no_tensorflow():
@@ -56,12 +64,13 @@ def test_filters_match_the_model_and_loading_is_cached(name):
 @pytest.mark.realdata
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_stored_scores_match_a_re_evaluation(name, data_dir):
+    from cnn_core.data import load_dataset
     from cnn_core.evaluate import evaluate_model
 
     info = pretrained.get_info(name)
-    raw = np.load(data_dir / f"{info.dataset}.npz")
+    data = load_dataset(info.dataset)
     n = info.metrics["slice"]["n"]
-    ev = evaluate_model(load_pretrained(name), raw["x_test"][:n], raw["y_test"][:n].reshape(-1))
+    ev = evaluate_model(load_pretrained(name), data.x_test[:n], data.y_test[:n])
     assert ev.accuracy == pytest.approx(info.metrics["slice"]["accuracy"], abs=0.003)
     assert ev.loss == pytest.approx(info.metrics["slice"]["loss"], rel=0.01)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -278,20 +279,27 @@ def test_flip_and_crop_moves_whole_images():
     assert not np.array_equal(out, x)
 
 
-def test_precision_auto_uses_bf16_only_natively_and_without_batchnorm(monkeypatch):
+def test_precision_auto_uses_bf16_only_where_native(monkeypatch):
     import cnn_core.train as engine
     from cnn_core.presets import get_preset
 
     auto = TrainSettings(precision="auto")
     monkeypatch.setattr(engine, "native_bf16", lambda: True)
     assert resolve_precision(get_preset("blog"), auto) == "mixed_bfloat16"
-    assert resolve_precision(get_preset("fast"), auto) == "float32"
+    assert resolve_precision(get_preset("fast"), auto) == "mixed_bfloat16"
     assert resolve_precision(get_preset("blog"), auto.replace(precision="float32")) == "float32"
     monkeypatch.setattr(engine, "native_bf16", lambda: False)
     assert resolve_precision(get_preset("blog"), auto) == "float32"
     assert resolve_precision(get_preset("blog"), auto.replace(precision="mixed_bfloat16")) == (
         "float32"
     )
+
+
+def test_native_bf16_reads_the_cpu_flags():
+    import cnn_core.train as engine
+
+    text = Path("/proc/cpuinfo").read_text()
+    assert engine.native_bf16() == any(f in text.split() for f in ("avx512_bf16", "amx_bf16"))
 
 
 def test_bf16_copy_keeps_weights_and_a_float32_softmax():
