@@ -679,6 +679,7 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
                 "val_accuracy": None,
                 "seconds": round(t_val - ctx["epoch_t0"], 3),
                 "partial": bool(state.batch < ctx["steps"]),
+                "batches": int(state.batch),
             }
             if ctx["x_val"] is not None and len(ctx["x_val"]):
                 from cnn_core.evaluate import evaluate_model

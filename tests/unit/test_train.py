@@ -170,7 +170,9 @@ def test_time_budget_ends_the_run(small_data, tmp_path):
     snap = handle.snapshot()
     assert snap.status == "finished" and snap.message_key == "train.msg.time_up"
     assert snap.epoch < 500
-    assert snap.epoch_log[-1]["partial"] is True
+    last = snap.epoch_log[-1]
+    assert last["partial"] is True
+    assert 0 < last["batches"] < snap.batches_per_epoch
 
 
 def test_run_folder_reloads_and_continues(small_data, tmp_path):
