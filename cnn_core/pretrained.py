@@ -27,6 +27,7 @@ __all__ = [
     "first_layer_filters",
     "list_pretrained",
     "load_pretrained",
+    "title",
 ]
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
@@ -120,6 +121,23 @@ def list_pretrained(dataset: str | None = None) -> list[PretrainedInfo]:
         if dataset is None or info.dataset == dataset:
             found.append(info)
     return found
+
+
+def title(name: str, lang: str) -> str:
+    """A shipped model's readable name in ``lang``.
+
+    Its own catalog title, else the title of the preset it was built from, else its file name.
+
+    Args:
+        name: a name from :func:`list_pretrained`.
+        lang: ``"pt"`` or ``"en"``.
+    """
+    from cnn_core import locales
+
+    for key in (f"models.{name}.title", f"spec.preset.{get_info(name).spec.name}.title"):
+        if key in locales.catalog():
+            return locales.t(key, lang)
+    return name
 
 
 def get_info(name: str) -> PretrainedInfo:

@@ -22,7 +22,7 @@ from cnn_core import images
 from cnn_core.explain import top_k as _top_k
 from cnn_core.images import ImageError, PreparedImage
 from ui.charts import PALETTE, style
-from ui.frame import percent, t
+from ui.frame import current_language, percent, t
 
 UNTRAINED_PRESET = "blog"
 CAM_SIZE = 256  # pixels per side of the Grad-CAM overlay
@@ -91,7 +91,10 @@ def choice_label(choice: ModelChoice) -> str:
     )
     dataset = t(f"data.dataset.{choice.dataset}")
     if choice.kind == "pretrained":
-        return t("classify.model.pretrained", name=choice.name, dataset=dataset, accuracy=accuracy)
+        from cnn_core.pretrained import title
+
+        name = title(choice.name, current_language())
+        return t("classify.model.pretrained", name=name, dataset=dataset, accuracy=accuracy)
     if choice.kind == "run":
         return t(
             "classify.model.run",

@@ -1022,8 +1022,9 @@ def evaluable(info) -> bool:
 
 
 def _shipped_title(item) -> str:
-    spec = item.spec.to_dict() if hasattr(item.spec, "to_dict") else dict(item.spec or {})
-    return model_title(str(spec.get("name") or item.name))
+    from cnn_core.pretrained import title
+
+    return title(item.name, current_language())
 
 
 def model_choices(eng, owner: str) -> dict[str, str]:

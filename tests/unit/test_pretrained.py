@@ -124,3 +124,15 @@ def test_export_round_trip(data_dir, tmp_path, monkeypatch):
 
     ev = evaluate_model(model, raw["x_test"][:100], raw["y_test"][:100].reshape(-1))
     assert ev.accuracy == pytest.approx(info.metrics["slice"]["accuracy"])
+
+
+def test_every_shipped_model_has_a_distinct_readable_title_in_both_languages():
+    from cnn_core import locales
+    from cnn_core.pretrained import list_pretrained, title
+
+    names = [info.name for info in list_pretrained()]
+    assert names
+    for lang in locales.LANGUAGES:
+        titles = [title(name, lang) for name in names]
+        assert len(set(titles)) == len(titles)
+        assert not set(titles) & set(names)  # never the file name
