@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+# The real settings and busy error (cnn_core.train imports no TensorFlow): the fake cannot drift
+# from what the pages get from the real engine.
+from cnn_core.train import TrainingBusyError, TrainSettings
 
 MODULE = __name__
 
@@ -30,36 +34,6 @@ log_partial = False
 seconds_per_batch = 1.0
 ADVICE = ["train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam"]
 FAIL_KEY = "train.error.memory"  # a real engine key (cnn_core/locales/train.py)
-
-
-class TrainingBusyError(RuntimeError):
-    """Another visitor is training."""
-
-
-@dataclass
-class TrainSettings:
-    dataset: str = "cifar10"
-    optimizer: str = "sgd"
-    learning_rate: float = 0.01
-    momentum: float = 0.9
-    weight_decay: float = 5e-4
-    schedule: str = "constant"
-    batch_size: int = 32
-    epochs: int = 40
-    time_budget_s: float | None = None
-    train_size: int | None = None
-    val_size: int = 5000
-    augment: bool = False
-    label_smoothing: float = 0.0
-    seed: int = 0
-    precision: str = "auto"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TrainSettings:
-        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass
@@ -220,7 +194,7 @@ def _new_run(spec, settings, owner: str, run_id: str | None = None) -> _Run:
 
 def start_training(spec, settings, *, owner, runs_dir=None, data=None) -> RunHandle:
     if busy:
-        raise TrainingBusyError("busy")
+        raise TrainingBusyError()
     run = _new_run(spec, settings, owner)
     with _LOCK:
         _RUNS[run.info.run_id] = run
@@ -229,7 +203,7 @@ def start_training(spec, settings, *, owner, runs_dir=None, data=None) -> RunHan
 
 def continue_training(run_id, extra_epochs, *, owner, runs_dir=None) -> RunHandle:
     if busy:
-        raise TrainingBusyError("busy")
+        raise TrainingBusyError()
     run = _RUNS[run_id]
     if run.info.owner != owner:
         raise KeyError(run_id)
