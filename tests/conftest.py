@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,3 +49,30 @@ def app_test(page: str | None = None, lang: str = "pt", timeout: float = 30):
     if page:
         at.switch_page(page)
     return at
+
+
+def no_tensorflow_after(page: str) -> dict:
+    """Runs ``page`` through AppTest in a fresh interpreter; reports whether TF got imported.
+
+    Returns:
+        ``{"errors": [...], "tensorflow": bool, "keras": bool}``.
+    """
+    code = f"""
+        import json, sys
+        from tests.conftest import app_test
+        at = app_test({page!r}, lang="en").run()
+        print(json.dumps({{
+            "errors": [str(e.value) for e in at.exception],
+            "tensorflow": "tensorflow" in sys.modules,
+            "keras": "keras" in sys.modules,
+        }}))
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -9,15 +9,12 @@ from __future__ import annotations
 import base64
 import importlib
 import json
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 
 from cnn_core import data, locales, ops
-from tests.conftest import ROOT, app_test
+from tests.conftest import app_test, no_tensorflow_after
 
 PAGE = "pages/03_activation.py"
 LANGS = ("pt", "en")
@@ -73,29 +70,6 @@ def array(value) -> np.ndarray:
             shape = tuple(int(v) for v in shape.split(","))
         return flat.reshape(shape) if shape else flat
     return np.asarray(value, dtype=np.float64)
-
-
-def no_tensorflow_after(page: str) -> dict:
-    """Runs ``page`` through AppTest in a fresh interpreter; reports whether TF got imported."""
-    code = f"""
-        import json, sys
-        from tests.conftest import app_test
-        at = app_test({page!r}, lang="en").run()
-        print(json.dumps({{
-            "errors": [str(e.value) for e in at.exception],
-            "tensorflow": "tensorflow" in sys.modules,
-            "keras": "keras" in sys.modules,
-        }}))
-    """
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def num(value: float, lang: str, digits: int = 3) -> str:

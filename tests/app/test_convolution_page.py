@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from cnn_core import data, locales, ops
 from tests.app.test_inputs_page import all_text, chart, trace_array
-from tests.conftest import ROOT, app_test
+from tests.conftest import app_test, no_tensorflow_after
 from ui.concepts import resize, to_gray
 
 PAGE = "pages/02_convolution.py"
@@ -172,18 +170,8 @@ def test_self_checks_use_cnn_core_numbers():
 
 
 def test_page_does_not_import_tensorflow():
-    code = (
-        "import sys\n"
-        "from tests.conftest import app_test\n"
-        f"at = app_test({PAGE!r}, 'en').run()\n"
-        "assert not at.exception\n"
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "False False"
+    report = no_tensorflow_after(PAGE)
+    assert report == {"errors": [], "tensorflow": False, "keras": False}
 
 
 def test_learned_filters_are_offered_when_the_model_ships_them(monkeypatch):

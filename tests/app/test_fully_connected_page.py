@@ -13,11 +13,11 @@ from tests.app.test_activation_page import (
     LANGS,
     array,
     charts,
-    no_tensorflow_after,
     num,
     open_page,
     rerun,
 )
+from tests.conftest import no_tensorflow_after
 
 PAGE = "pages/05_fully_connected.py"
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from cnn_core import data, locales
-from tests.conftest import ROOT, app_test
+from tests.conftest import app_test, no_tensorflow_after
 from ui.concepts import make_pattern
 
 PAGE = "pages/01_inputs.py"
@@ -130,15 +128,5 @@ def test_upload_without_a_file_falls_back_to_a_pattern():
 
 
 def test_page_does_not_import_tensorflow():
-    code = (
-        "import sys\n"
-        "from tests.conftest import app_test\n"
-        f"at = app_test({PAGE!r}, 'en').run()\n"
-        "assert not at.exception\n"
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().splitlines()[-1] == "False False"
+    report = no_tensorflow_after(PAGE)
+    assert report == {"errors": [], "tensorflow": False, "keras": False}

@@ -15,11 +15,11 @@ from tests.app.test_activation_page import (
     charts,
     default_picture,
     edge_map_by_hand,
-    no_tensorflow_after,
     num,
     open_page,
     rerun,
 )
+from tests.conftest import no_tensorflow_after
 
 PAGE = "pages/04_pooling.py"
 # The 4x4 matrix the page shows (the classic max-pooling picture).
