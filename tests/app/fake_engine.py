@@ -13,8 +13,9 @@ import math
 import threading
 from dataclasses import dataclass, field
 
-# The real settings and busy error (cnn_core.train imports no TensorFlow): the fake cannot drift
+# The real settings, busy error and run record (no TensorFlow imported): the fake cannot drift
 # from what the pages get from the real engine.
+from cnn_core import runs as _runs
 from cnn_core.train import TrainingBusyError, TrainSettings
 
 MODULE = __name__
@@ -55,23 +56,9 @@ class Snapshot:
     advice: list = field(default_factory=list)
 
 
-@dataclass
-class RunInfo:
-    run_id: str
-    owner: str
-    created: str
-    spec: dict
-    settings: dict
-    status: str
-    epoch_log: list = field(default_factory=list)
-    evaluation: dict | None = None
-    message_key: str | None = None
-    message_args: dict = field(default_factory=dict)
-    path: object = None
-
-    @property
-    def epochs_done(self) -> int:
-        return len(self.epoch_log)
+@dataclass(repr=False)
+class RunInfo(_runs.RunInfo):
+    """The real run record, plus a switch for whether the fake "saved" a model."""
 
     model_saved: bool = True
 
