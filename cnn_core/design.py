@@ -77,7 +77,11 @@ DEFAULT_SETTINGS: dict = {
     "label_smoothing": 0.0,
     "seed": 0,
     "precision": "auto",
+    "whiten": False,
+    "low_res": 0.0,
 }
+#: The fast preset's recipe in the Build page: a 2-minute budget, so a first run stays short.
+FAST_BUDGET_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -138,16 +142,37 @@ def default_settings() -> dict:
     return copy.deepcopy(DEFAULT_SETTINGS)
 
 
+def preset_settings(preset: str, dataset: str | None = None) -> dict:
+    """Returns the training settings that go with a preset network.
+
+    The ``fast`` preset comes with the fast recipe (:func:`cnn_core.train.fast_settings`) on a
+    2-minute budget; the blog's model and LeNet-5 with the blog's settings.
+
+    Args:
+        preset: a name from :data:`cnn_core.presets.PRESET_NAMES`.
+        dataset: keep this dataset (``None``: CIFAR-10).
+    """
+    settings = default_settings()
+    if preset == "fast":
+        from cnn_core.train import fast_settings
+
+        fast = fast_settings(time_budget_s=FAST_BUDGET_S).to_dict()
+        settings.update({k: v for k, v in fast.items() if k in DEFAULT_SETTINGS})
+    if dataset is not None:
+        settings["dataset"] = dataset
+    return settings
+
+
 def default_design(preset: str = "blog") -> dict:
-    """Returns a new design: the named preset network with the blog's training settings.
+    """Returns a new design: the named preset network with its training settings.
 
     Args:
         preset: a name from :data:`cnn_core.presets.PRESET_NAMES`.
 
     Returns:
-        ``{"spec": dict, "settings": dict}``.
+        ``{"spec": dict, "settings": dict}`` (settings from :func:`preset_settings`).
     """
-    return {"spec": get_preset(preset).to_dict(), "settings": default_settings()}
+    return {"spec": get_preset(preset).to_dict(), "settings": preset_settings(preset)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,8 +246,10 @@ def check_settings(settings: dict) -> tuple[dict, list[DesignProblem]]:
     check_number("weight_decay", 0.0, 0.1, integer=False)
     check_number("label_smoothing", 0.0, 0.5, integer=False)
     check_number("seed", 0, SEED_MAX, integer=True)
-    if not isinstance(clean["augment"], bool):
-        bad("boolean", "augment")
+    check_number("low_res", 0.0, 0.9, integer=False)
+    for name in ("augment", "whiten"):
+        if not isinstance(clean[name], bool):
+            bad("boolean", name)
     return clean, problems
 
 

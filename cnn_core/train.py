@@ -41,6 +41,7 @@ __all__ = [
     "OPTIMIZERS",
     "PRECISIONS",
     "SCHEDULES",
+    "RecipeError",
     "RunHandle",
     "RunInfo",
     "RunNotFoundError",
@@ -48,17 +49,20 @@ __all__ = [
     "Snapshot",
     "TrainSettings",
     "TrainingBusyError",
+    "check_recipe",
     "continue_training",
     "current_run",
     "delete_run",
     "estimate_epoch_seconds",
     "fast_settings",
+    "half_size",
     "list_runs",
     "load_run",
     "load_run_model",
     "native_bf16",
     "quick_demo_settings",
     "resolve_precision",
+    "settle_batchnorm",
     "start_training",
 ]
 
@@ -102,6 +106,24 @@ class SettingsError(ValueError):
         return t(self.key, lang, **self.args_dict)
 
 
+class RecipeError(ValueError):
+    """The settings ask for something this network cannot do (``.key``/``.args_dict``).
+
+    Raised by :func:`start_training` when ``whiten`` needs a first ``Conv2D`` the network does not
+    have, or ``low_res`` needs weights that do not depend on the image size.
+    """
+
+    def __init__(self, key: str, **args):
+        super().__init__(f"{key} {args}")
+        self.key = key
+        self.args_dict = args
+
+    def message(self, lang: str) -> str:
+        from cnn_core.locales import t
+
+        return t(self.key, lang, **self.args_dict)
+
+
 @dataclass
 class TrainSettings:
     """How to train: optimizer, schedule, batch size, epochs, data, augmentation, precision.
@@ -125,6 +147,11 @@ class TrainSettings:
         seed: random seed (weights, shuffling, augmentation, dropout).
         precision: ``"float32"``, ``"mixed_bfloat16"`` or ``"auto"`` (bfloat16 only where the CPU
             has native bfloat16, where it is faster; see :func:`resolve_precision`).
+        whiten: set the first layer's filters from the training images by patch whitening
+            (:mod:`cnn_core.whiten`) and keep them fixed; the first layer must be a ``Conv2D``.
+        low_res: fraction of the run (0 to 0.9) trained on half-size images (each 2x2 block
+            averaged), four times cheaper per image; the network must have the same weights at
+            both sizes (global pooling, not ``Flatten``).
     """
 
     dataset: str = "cifar10"
@@ -142,6 +169,8 @@ class TrainSettings:
     label_smoothing: float = 0.0
     seed: int = 0
     precision: str = "auto"
+    whiten: bool = False
+    low_res: float = 0.0
 
     def __post_init__(self):
         self.check()
@@ -179,6 +208,11 @@ class TrainSettings:
             raise SettingsError("momentum", self.momentum)
         if not self.weight_decay >= 0:
             raise SettingsError("weight_decay", self.weight_decay)
+        if not isinstance(self.whiten, bool):
+            raise SettingsError("whiten", self.whiten)
+        low = self.low_res
+        if isinstance(low, bool) or not isinstance(low, (int, float)) or not 0 <= low <= 0.9:
+            raise SettingsError("low_res", self.low_res)
 
     def to_dict(self) -> dict:
         """Returns the settings as a JSON-ready dict."""
@@ -199,23 +233,34 @@ class TrainSettings:
         return dataclasses.replace(self, **changes)
 
 
+#: Time budgets up to this many seconds get the short-run variant of :func:`fast_settings`.
+SHORT_RUN_S = 120
+
+
 def fast_settings(**changes) -> TrainSettings:
-    """The recipe for the ``fast`` preset: AdamW, one-cycle, flips and crops, label smoothing.
+    """The recipe for the ``fast`` preset: whitened first layer, half-size images for the first
+    part of the run, AdamW with a one-cycle schedule, flips and crops, label smoothing.
+
+    A time budget of :data:`SHORT_RUN_S` or less trains on batches of 128 with 70% of the run at
+    half size (more, cheaper steps); longer runs use batches of 256 with half the run at half size.
 
     Args:
         **changes: settings to override (e.g. ``time_budget_s=60``).
     """
+    budget = changes.get("time_budget_s")
+    short = budget is not None and budget <= SHORT_RUN_S
     base = TrainSettings(
         optimizer="adamw",
         learning_rate=0.003,
         weight_decay=0.05,
         schedule="onecycle",
-        # 128, not 256: twice the steps in a short run, and ~140 MB less memory while training.
-        batch_size=128,
+        batch_size=128 if short else 256,
         epochs=30,
         augment=True,
         label_smoothing=0.1,
         precision="auto",
+        whiten=True,
+        low_res=0.7 if short else 0.5,
     )
     return base.replace(**changes)
 
@@ -454,6 +499,55 @@ def _with_policy(model, policy: str):
     return copy
 
 
+def check_recipe(spec: ModelSpec, settings: TrainSettings) -> None:
+    """Checks that ``spec`` can be trained with ``settings.whiten`` and ``settings.low_res``.
+
+    Raises:
+        RecipeError: ``train.error.whiten_not_conv`` / ``train.error.whiten_filters`` when the
+            first layer is not a ``Conv2D`` with at most ``2 x height x width x channels``
+            filters; ``train.error.low_res`` when half-size images do not fit the network or
+            would need other weights (``Flatten``).
+    """
+    from cnn_core.spec import summarize
+    from cnn_core.whiten import max_whitening_filters
+
+    if settings.whiten:
+        first = spec.layers[0] if spec.layers else {}
+        if first.get("type") != "Conv2D":
+            raise RecipeError("train.error.whiten_not_conv")
+        size = first["kernel_size"]
+        size = [size, size] if isinstance(size, int) else list(size)
+        most = max_whitening_filters(size, spec.input_shape[-1])
+        if first["filters"] > most:
+            kernel = "x".join(str(v) for v in size)
+            raise RecipeError(
+                "train.error.whiten_filters", filters=first["filters"], most=most, kernel=kernel
+            )
+    if settings.low_res > 0:
+        h, w, c = spec.input_shape
+        full = summarize(spec)
+        try:
+            smaller = ModelSpec(
+                spec.layers, input_shape=(h // 2, w // 2, c), num_classes=spec.num_classes
+            )
+            half = summarize(smaller)
+        except SpecError:
+            half = None
+        if half is None or half.errors or half.total_params != full.total_params:
+            raise RecipeError("train.error.low_res", size=f"{h // 2}x{w // 2}")
+
+
+def _whiten_first_layer(model, spec: ModelSpec, x: np.ndarray) -> None:
+    from cnn_core.spec import layer_names
+    from cnn_core.whiten import whitening_filters
+
+    layer = model.get_layer(layer_names(spec)[0])
+    kernel, bias = whitening_filters(x, layer.kernel_size, layer.filters)
+    layer.set_weights([kernel, bias] if layer.use_bias else [kernel])
+    # Frozen: the point is that these filters are right from the first step.
+    layer.trainable = False
+
+
 def build_for_training(spec: ModelSpec, precision: str):
     """Builds ``spec`` with :func:`cnn_core.model.build_model` in the given precision."""
     from cnn_core.model import build_model
@@ -499,11 +593,12 @@ def learning_rate_at(settings: TrainSettings, fraction: float) -> float:
 # --- data ---------------------------------------------------------------------------------------
 
 
-def _batches(x, y, settings: TrainSettings, num_classes: int, epoch: int):
+def _batches(x, y, settings: TrainSettings, num_classes: int, epoch: int, half=None):
     """Yields one epoch of (uint8 images, one-hot float32 labels), shuffled and augmented.
 
     The order and the augmentation come from a numpy Generator seeded with (seed, epoch), so a run
-    is repeatable and a continued run does not replay its first epochs.
+    is repeatable and a continued run does not replay its first epochs. ``half()``, when given,
+    is asked before each batch whether it should be half-size.
     """
     rng = np.random.default_rng([settings.seed, epoch])
     order = rng.permutation(len(x))
@@ -515,7 +610,25 @@ def _batches(x, y, settings: TrainSettings, num_classes: int, epoch: int):
         xb = x[idx]
         if settings.augment:
             xb = _flip_and_crop(xb, rng)
+        if half is not None and half():
+            xb = half_size(xb)
         yield xb, eye[y[idx]]
+
+
+def half_size(images: np.ndarray) -> np.ndarray:
+    """Halves the height and width of a batch of images by averaging each 2x2 block.
+
+    Args:
+        images: ``(N, height, width, channels)`` uint8 images (an odd last row or column is
+            dropped).
+
+    Returns:
+        ``(N, height // 2, width // 2, channels)`` uint8 images.
+    """
+    n, h, w, c = images.shape
+    h2, w2 = h // 2, w // 2
+    blocks = images[:, : 2 * h2, : 2 * w2].reshape(n, h2, 2, w2, 2, c)
+    return (blocks.mean(axis=(2, 4)) + 0.5).astype(np.uint8)
 
 
 def _flip_and_crop(xb: np.ndarray, rng: np.random.Generator, pad: int = 4) -> np.ndarray:
@@ -530,19 +643,44 @@ def _flip_and_crop(xb: np.ndarray, rng: np.random.Generator, pad: int = 4) -> np
     return padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]]
 
 
-def _dataset(x, y, settings: TrainSettings, num_classes: int, first_epoch: int):
-    """A tf.data pipeline over :func:`_batches` that casts each batch to float32."""
+def _dataset(x, y, settings: TrainSettings, num_classes: int, first_epoch: int, clock=None):
+    """An endless tf.data pipeline over :func:`_batches`, epoch after epoch, that casts each
+    batch to float32. Returns it with the number of batches per epoch.
+
+    With ``settings.low_res``, batches are half-size while the run is in its first ``low_res``
+    part: counted in batches made (repeatable), or in ``clock["time_fraction"]`` of a time
+    budget (set by the training callback), whichever is further.
+    """
     import tensorflow as tf
 
     epoch = [first_epoch]
+    steps = math.ceil(len(x) / settings.batch_size)
+    made = [0]
+    total = max(settings.epochs * steps, 1)
+    clock = {} if clock is None else clock
+
+    def half() -> bool:
+        made[0] += 1
+        fraction = max(made[0] / total, clock.get("time_fraction", 0.0))
+        small = clock["small"] = fraction <= settings.low_res
+        if not small:
+            clock["full_batches"] = clock.get("full_batches", 0) + 1
+        return small
 
     def gen():
-        # Keras opens a fresh iterator every epoch.
-        current = epoch[0]
-        epoch[0] += 1
-        yield from _batches(x, y, settings, num_classes, current)
+        # One endless iterator for the whole run (fit gets steps_per_epoch): opening a fresh one
+        # each epoch stalled for ~13 s at every epoch boundary once an earlier run had trained in
+        # the same process, as in the app's server.
+        while True:
+            current = epoch[0]
+            epoch[0] += 1
+            yield from _batches(
+                x, y, settings, num_classes, current, half if settings.low_res > 0 else None
+            )
 
-    shape = (None, *x.shape[1:])
+    # With low_res, Keras checks the model's input shape against a signature where None matches
+    # both sizes; the layers themselves work at any size when the weights do not depend on it.
+    shape = (None, None, None, x.shape[-1]) if settings.low_res > 0 else (None, *x.shape[1:])
     ds = tf.data.Dataset.from_generator(
         gen,
         output_signature=(
@@ -550,10 +688,44 @@ def _dataset(x, y, settings: TrainSettings, num_classes: int, first_epoch: int):
             tf.TensorSpec((None, num_classes), tf.float32),
         ),
     )
-    steps = math.ceil(len(x) / settings.batch_size)
-    ds = ds.apply(tf.data.experimental.assert_cardinality(steps))
     ds = ds.map(lambda a, b: (tf.cast(a, tf.float32), b))
     return ds.prefetch(2), steps
+
+
+#: A run with a half-size start that saw fewer full-size batches than this (stopped early, say)
+#: has its BatchNormalization statistics re-measured on full-size images before the test.
+SETTLE_BATCHES = 20
+
+
+def settle_batchnorm(
+    model, x: np.ndarray, *, batch_size: int = 256, batches: int = SETTLE_BATCHES, seed: int = 0
+) -> bool:
+    """Re-measures the moving statistics of every ``BatchNormalization`` layer on ``x``.
+
+    Passes ``batches`` random batches of ``x`` through the model in training mode, which updates
+    the moving means and variances and nothing else (no optimizer step). Used after a run that
+    ended while still on half-size images: their statistics differ from full-size ones.
+
+    Args:
+        model: a Keras model (taking images as stored, 0-255).
+        x: training images at the size the model will be tested on.
+        batch_size: images per batch.
+        batches: how many batches.
+        seed: seed for picking the images.
+
+    Returns:
+        Whether the model had BatchNormalization layers to settle.
+    """
+    import keras
+
+    if not any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers):
+        return False
+    rng = np.random.default_rng(seed)
+    size = min(batch_size, len(x))
+    for _ in range(batches):
+        idx = np.sort(rng.choice(len(x), size, replace=False))
+        model(x[idx].astype(np.float32), training=True)
+    return True
 
 
 def _subset(data, settings: TrainSettings):
@@ -642,6 +814,7 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
             if budget:
                 used = now - ctx["t0"]
                 fraction = max(fraction, used / budget)
+                ctx["clock"]["time_fraction"] = used / budget
                 left = max(budget - used, 0.0)
                 eta = left if eta is None else min(eta, left)
                 if used >= budget:
@@ -684,7 +857,15 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
             if ctx["x_val"] is not None and len(ctx["x_val"]):
                 from cnn_core.evaluate import evaluate_model
 
-                ev = evaluate_model(self.model, ctx["x_val"], ctx["y_val"], batch_size=_VAL_BATCH)
+                x_val = ctx["x_val"]
+                if ctx["clock"].get("small"):
+                    # Still on half-size images: full-size ones would be judged with statistics
+                    # (BatchNormalization's) the network has not met yet, and the curve would dip.
+                    if "x_val_half" not in ctx:
+                        ctx["x_val_half"] = half_size(x_val)
+                    x_val = ctx["x_val_half"]
+                    entry["half_size"] = True
+                ev = evaluate_model(self.model, x_val, ctx["y_val"], batch_size=_VAL_BATCH)
                 entry["val_loss"], entry["val_accuracy"] = ev.loss, ev.accuracy
             with state.lock:
                 state.epoch_log.append(entry)
@@ -758,11 +939,16 @@ def _worker(handle: RunHandle, spec: ModelSpec, settings: TrainSettings, data, r
         else:
             keras.utils.set_random_seed(settings.seed)
             model = build_for_training(spec, precision)
+            if settings.whiten:
+                state.update(message_key="train.msg.whitening", message_args={})
+                _whiten_first_layer(model, spec, x)
             _compile(model, settings)
             initial_epoch = 0
         epochs = initial_epoch + (resume.get("extra_epochs") if resume else settings.epochs)
-        ds, steps = _dataset(x, y, settings, spec.num_classes, initial_epoch)
+        clock: dict = {}
+        ds, steps = _dataset(x, y, settings, spec.num_classes, initial_epoch, clock)
         ctx = {
+            "clock": clock,
             "steps": steps,
             "epochs": epochs,
             "n_train": len(x),
@@ -782,6 +968,7 @@ def _worker(handle: RunHandle, spec: ModelSpec, settings: TrainSettings, data, r
         callback = _make_callback(handle, settings, ctx)
         model.fit(
             ds,
+            steps_per_epoch=steps,
             epochs=epochs,
             initial_epoch=initial_epoch,
             callbacks=[callback],
@@ -800,6 +987,11 @@ def _worker(handle: RunHandle, spec: ModelSpec, settings: TrainSettings, data, r
             _save_progress(handle, None)
             _finish_meta(handle)
             return
+        few_full = settings.low_res > 0 and clock.get("full_batches", 0) < SETTLE_BATCHES
+        if few_full and settle_batchnorm(
+            model, x, batch_size=settings.batch_size, seed=settings.seed
+        ):
+            _save_progress(handle, model)
         state.update(message_key="train.msg.evaluating", message_args={}, eta_s=None)
         _evaluate_and_store(handle, model, data)
         if handle.stop_requested and not ctx.get("time_up"):
@@ -898,6 +1090,7 @@ def start_training(
         TrainingBusyError: if another run is training in this process.
         SpecError: if the design has errors.
         SettingsError: if a setting is invalid.
+        RecipeError: if ``whiten`` or ``low_res`` do not suit the network (:func:`check_recipe`).
         ValueError: if ``owner`` is empty.
     """
     from cnn_core.spec import summarize
@@ -910,6 +1103,7 @@ def start_training(
     errors = summarize(spec).errors
     if errors:
         raise SpecError(errors)
+    check_recipe(spec, settings)
     if not _SLOT.acquire(blocking=False):
         raise TrainingBusyError()
     try:
@@ -956,7 +1150,8 @@ def continue_training(
     if info.status in ACTIVE_STATUSES:
         raise TrainingBusyError()
     spec = ModelSpec.from_dict(info.spec)
-    settings = TrainSettings.from_dict(info.settings).replace(time_budget_s=None)
+    # More epochs at full size, from the learned (and, if whitened, kept) first-layer filters.
+    settings = TrainSettings.from_dict(info.settings).replace(time_budget_s=None, low_res=0.0)
     if not _SLOT.acquire(blocking=False):
         raise TrainingBusyError()
     state = _State(run_id, info.epochs_done + extra_epochs)

@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label-smoothing", type=float)
     p.add_argument("--seed", type=int)
     p.add_argument("--precision", choices=PRECISIONS)
+    p.add_argument(
+        "--whiten",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="first layer's filters from the data, kept fixed (fast recipe: on)",
+    )
+    p.add_argument("--low-res", type=float, help="fraction of the run on half-size images (0-0.9)")
     p.add_argument("--runs-dir", type=Path, help="runs folder (default $CNN_STUDIO_RUNS or runs/)")
     p.add_argument("--owner", default="cli", help="visitor id that owns the run (default: cli)")
     p.add_argument("--tta", action="store_true", help="also report test accuracy with flips")
@@ -59,7 +66,8 @@ def _settings(args):
     from cnn_core.train import TrainSettings, fast_settings
 
     if args.recipe == "fast" or (args.recipe is None and args.preset == "fast"):
-        settings = fast_settings()
+        # The budget picks the fast recipe's short- or long-run variant.
+        settings = fast_settings(time_budget_s=args.time_budget)
     else:
         settings = TrainSettings()  # the blog's recipe: SGD 0.01, batch 32, 40 epochs
     changes = {
@@ -78,6 +86,8 @@ def _settings(args):
         "label_smoothing": args.label_smoothing,
         "seed": args.seed,
         "precision": args.precision,
+        "whiten": args.whiten,
+        "low_res": args.low_res,
     }
     return settings.replace(**{k: v for k, v in changes.items() if v is not None})
 

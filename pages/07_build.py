@@ -250,8 +250,26 @@ with seed_col:
         step=1,
         **ub.bind_setting("seed"),
     )
+whiten_col, low_res_col = st.columns(2)
+with whiten_col:
+    st.toggle(
+        t("build.set.whiten"),
+        help=t("build.set.whiten_help"),
+        **ub.bind_setting("whiten"),
+    )
+with low_res_col:
+    st.select_slider(
+        t("build.set.low_res"),
+        ub.with_current(ub.LOW_RES_CHOICES, settings["low_res"]),
+        format_func=functools.partial(locales.format_percent, lang=lang, decimals=0),
+        help=t("build.set.low_res_help"),
+        **ub.bind_setting("low_res"),
+    )
 for problem in settings_problems:
     st.error(problem.message(lang))
+recipe_problem = ub.recipe_problem(design, lang) if summary.ok and not settings_problems else None
+if recipe_problem:
+    st.error(recipe_problem, icon=":material/block:")
 
 # --- How long will it take? --------------------------------------------------------------------
 st.subheader(t("build.speed.title"))
@@ -315,7 +333,7 @@ with st.expander(t("build.code.title"), icon=":material/code:"):
         st.info(t("build.code.blocked"))
 
 # --- On to training ----------------------------------------------------------------------------
-can_train = summary.ok and not settings_problems
+can_train = summary.ok and not settings_problems and not recipe_problem
 st.page_link(
     ub.TRAIN_PAGE,
     label=t("build.go_train"),
@@ -327,5 +345,5 @@ if len(summary.errors) == 1:
     st.caption(t("build.go_train.blocked_network_one"))
 elif not summary.ok:
     st.caption(t("build.go_train.blocked_network", count=len(summary.errors)))
-elif settings_problems:
+elif settings_problems or recipe_problem:
     st.caption(t("build.go_train.blocked_settings"))

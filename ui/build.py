@@ -88,6 +88,7 @@ LR_CHOICES = (
 )
 BATCH_CHOICES = (16, 32, 64, 128, 256, 512)
 BUDGET_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 60)
+LOW_RES_CHOICES = (0.0, 0.25, 0.5, 0.7, 0.9)
 TRAIN_SIZE_CHOICES = (1000, 2000, 5000, 10000, 20000, None)  # None: the whole split
 FULL_TRAIN_SIZE = 45000
 SLOW_TRAINING_S = 15 * 60
@@ -484,11 +485,30 @@ def add_layer() -> None:
 
 
 def load_preset() -> None:
-    """Replaces the network with the chosen preset (training settings are kept)."""
+    """Replaces the network with the chosen preset and the settings that go with it.
+
+    The fast network needs its recipe (a whitened first layer, a half-size start), and the blog's
+    recipe would train it as slowly as the blog's model; the dataset chosen stays.
+    """
     name = st.session_state.get("build_preset", "blog")
-    design = get_design()
-    new = {"spec": get_preset(name).to_dict(), "settings": design["settings"]}
+    dataset = get_design()["settings"].get("dataset")
+    new = {"spec": get_preset(name).to_dict(), "settings": designs.preset_settings(name, dataset)}
     replace_design(new)
+
+
+def recipe_problem(design: dict, lang: str) -> str | None:
+    """Why the settings' whitening or half-size start cannot train this network, if they can't."""
+    from cnn_core.spec import ModelSpec
+    from cnn_core.train import RecipeError, TrainSettings, check_recipe
+
+    try:
+        spec = ModelSpec.from_dict(design["spec"])
+        check_recipe(spec, TrainSettings.from_dict(design["settings"]))
+    except RecipeError as error:
+        return error.message(lang)
+    except Exception:  # other problems are shown next to their own widgets
+        return None
+    return None
 
 
 def reset_design() -> None:

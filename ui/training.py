@@ -222,6 +222,10 @@ def settings_text(settings: dict) -> str:
         text += " " + t("trainp.settings_images", n=number(settings["train_size"]))
     if settings.get("time_budget_s"):
         text += " " + t("trainp.settings_budget", time=fmt_duration(settings["time_budget_s"]))
+    if settings.get("whiten"):
+        text += " " + t("trainp.settings_whiten")
+    if settings.get("low_res"):
+        text += " " + t("trainp.settings_low_res", share=percent(settings["low_res"], 0))
     return text
 
 

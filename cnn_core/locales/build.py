@@ -152,6 +152,36 @@ STRINGS = {
     "build.set.train_size": {"pt": "Imagens de treino", "en": "Training images"},
     "build.set.full": {"pt": "todas ({count})", "en": "all ({count})"},
     "build.set.augment": {"pt": "Aumento de dados", "en": "Data augmentation"},
+    "build.set.whiten": {
+        "pt": "Primeira camada calculada dos dados (branqueamento)",
+        "en": "First layer computed from the data (whitening)",
+    },
+    "build.set.whiten_help": {
+        "pt": "Antes do treino, os filtros da primeira Conv2D viram as direções principais dos "
+        "recortes de imagem (os autovetores da covariância), escalados para variância 1, e ficam "
+        "fixos. A rede já começa separando cores e bordas, e aprende muito mais rápido no "
+        "início. A primeira camada precisa ser uma Conv2D pequena, como a 2x2 com 24 filtros "
+        "da rede rápida.",
+        "en": "Before training, the first Conv2D's filters become the main directions of the "
+        "image patches (the eigenvectors of their covariance), scaled to variance 1, and stay "
+        "fixed. The network starts out telling colours and edges apart, and learns much faster "
+        "early on. The first layer must be a small Conv2D, like the fast network's 2x2 with 24 "
+        "filters.",
+    },
+    "build.set.low_res": {
+        "pt": "Início em meia resolução (parte do treino)",
+        "en": "Half-size start (share of the run)",
+    },
+    "build.set.low_res_help": {
+        "pt": "No começo do treino, cada imagem é reduzida à metade (16x16 no CIFAR-10), o que "
+        "custa 4 vezes menos por imagem: mais passos no mesmo tempo, quando a rede ainda aprende "
+        "formas grosseiras. Depois treina no tamanho normal. Só funciona em redes com pooling "
+        "global (sem Flatten), cujos pesos não dependem do tamanho da imagem.",
+        "en": "Early in the run each image is shrunk to half size (16x16 on CIFAR-10), which "
+        "costs 4 times less per image: more steps in the same time, while the network still "
+        "learns coarse shapes. Then it trains at full size. It only works for networks with "
+        "global pooling (no Flatten), whose weights do not depend on the image size.",
+    },
     "build.set.augment_help": {
         "pt": "Espelha e desloca as imagens de treino ao acaso a cada época: a rede vê variações e decora menos.",
         "en": "Randomly flips and shifts the training images every epoch: the network sees variations and memorises less.",
@@ -185,6 +215,8 @@ STRINGS = {
     "build.field.label_smoothing": {"pt": "suavização dos rótulos", "en": "label smoothing"},
     "build.field.seed": {"pt": "semente aleatória", "en": "random seed"},
     "build.field.precision": {"pt": "precisão numérica", "en": "numeric precision"},
+    "build.field.whiten": {"pt": "primeira camada branqueada", "en": "whitened first layer"},
+    "build.field.low_res": {"pt": "início em meia resolução", "en": "half-size start"},
     # Speed
     "build.speed.title": {"pt": "Quanto tempo vai levar?", "en": "How long will it take?"},
     "build.speed.measure": {"pt": "Medir a velocidade", "en": "Measure speed"},

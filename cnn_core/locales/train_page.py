@@ -23,6 +23,14 @@ STRINGS = {
         "pt": "O treino encerra depois de {time}.",
         "en": "Stops after {time}.",
     },
+    "trainp.settings_whiten": {
+        "pt": "Primeira camada calculada dos dados (branqueamento).",
+        "en": "First layer computed from the data (whitening).",
+    },
+    "trainp.settings_low_res": {
+        "pt": "Os primeiros {share} do treino usam imagens em meia resolução.",
+        "en": "The first {share} of the run use half-size images.",
+    },
     "trainp.default_design": {
         "pt": "Você ainda não montou uma rede, então esta é a do artigo. Em um servidor pequeno, 40 épocas dela levam horas: para ver algo em meio minuto, use a demonstração rápida.",
         "en": "You have not built a network yet, so this is the blog's. On a small server its 40 epochs take hours: to see something in half a minute, use the quick demo.",

@@ -310,7 +310,9 @@ def test_presets_load_and_reset():
     at.selectbox(key="build_preset").set_value("fast")
     _click(at, "build_preset_load")
     assert _design(at)["spec"] == get_preset("fast").to_dict()
-    assert _design(at)["settings"]["batch_size"] == 64  # settings are kept
+    assert _design(at)["settings"] == designs.preset_settings("fast")  # the fast recipe
+    assert at.toggle(key="build_set_whiten").value is True
+    assert at.select_slider(key="build_set_low_res").value == pytest.approx(0.7)
     assert _shown_total(at, "en") == summarize(get_preset("fast")).total_params
     _click(at, "build_reset")
     assert _design(at) | {"uids": None} == designs.default_design() | {"uids": None}
@@ -464,3 +466,14 @@ def test_memory_is_in_powers_of_1000_and_every_selectbox_has_a_translated_placeh
     for box in boxes:
         assert box.proto.placeholder in (placeholder, locales.t("build.preset.placeholder", "pt"))
     assert locales.t("build.file.upload_what", "pt") in _texts(at.caption)
+
+
+def test_a_recipe_the_network_cannot_use_blocks_training():
+    at = _open("en")
+    at.toggle(key="build_set_whiten").set_value(True).run()  # the blog's 128 3x3 filters
+    message = locales.t("train.error.whiten_filters", "en", filters=128, most=54, kernel="3x3")
+    assert message in _texts(at.error)
+    assert _go_train_disabled(at, "en")
+    at.toggle(key="build_set_whiten").set_value(False).run()
+    assert message not in _texts(at.error)
+    assert not _go_train_disabled(at, "en")

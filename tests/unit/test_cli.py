@@ -61,6 +61,16 @@ def test_presets_pick_their_recipe():
     assert fast.optimizer == "adamw" and fast.augment and fast.time_budget_s == 60
     mixed = _settings(build_parser().parse_args(["--preset", "blog", "--recipe", "fast"]))
     assert mixed.optimizer == "adamw"
+    long = _settings(build_parser().parse_args(["--preset", "fast", "--time-budget", "600"]))
+    assert (fast.batch_size, fast.low_res) == (128, 0.7)  # the short-run variant
+    assert (long.batch_size, long.low_res) == (256, 0.5)
+    assert fast.whiten and long.whiten
+    plain = _settings(
+        build_parser().parse_args(["--preset", "fast", "--no-whiten", "--low-res", "0"])
+    )
+    assert not plain.whiten and plain.low_res == 0
+    blog = _settings(build_parser().parse_args(["--preset", "blog", "--low-res", "0.25"]))
+    assert not blog.whiten and blog.low_res == 0.25
 
 
 def test_progress_line_shows_epoch_batch_loss_and_time_left():

@@ -253,3 +253,29 @@ def test_base_preset_tells_a_preset_from_an_edited_copy():
     custom = default_design("blog")
     custom["spec"]["name"] = "my-net"
     assert base_preset(custom["spec"]) == (None, True)
+
+
+def test_each_preset_comes_with_its_recipe():
+    from cnn_core.train import TrainSettings, check_recipe, fast_settings
+
+    fast = designs.preset_settings("fast")
+    clean, problems = designs.check_settings(fast)
+    assert problems == [] and clean == fast
+    expected = fast_settings(time_budget_s=designs.FAST_BUDGET_S).to_dict()
+    assert {k: expected[k] for k in fast} == fast
+    assert fast["whiten"] is True and fast["low_res"] > 0
+    check_recipe(get_preset("fast"), TrainSettings.from_dict(fast))
+    assert designs.preset_settings("fast", "mnist")["dataset"] == "mnist"
+    for name in ("blog", "lenet"):
+        assert designs.preset_settings(name) == designs.default_settings()
+        assert designs.default_design(name)["settings"]["whiten"] is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [({"low_res": 0.95}, "low_res"), ({"low_res": "half"}, "low_res"), ({"whiten": 1}, "whiten")],
+)
+def test_recipe_settings_are_checked(changes, setting):
+    _, problems = designs.check_settings({**designs.default_settings(), **changes})
+    assert [p.setting for p in problems] == [setting]
+    assert problems[0].message("pt") != problems[0].message("en")

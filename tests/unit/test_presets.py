@@ -63,15 +63,25 @@ def test_lenet_shape_before_flatten_is_the_same_on_cifar_and_mnist():
         assert [spec.layers[i]["units"] for i in (5, 6, 7)] == [120, 84, 10]
 
 
-def test_fast_is_a_small_batchnorm_net():
-    summary = summarize(get_preset("fast"))
-    assert 250_000 <= summary.total_params <= 350_000
+def test_fast_is_a_whitening_ready_batchnorm_net():
+    from cnn_core.whiten import max_whitening_filters
+
+    spec = get_preset("fast")
+    summary = summarize(spec)
+    assert 1_000_000 <= summary.total_params <= 1_300_000
     types = [r.type for r in summary.rows]
-    assert types.count("BatchNormalization") >= 4
+    assert types.count("BatchNormalization") >= 6
     assert types.count("MaxPooling2D") == 3
+    first = spec.layers[0]
+    assert first["type"] == "Conv2D" and first["kernel_size"] in (2, [2, 2])
+    assert first["filters"] == max_whitening_filters((2, 2), 3)
     widths = [r.output_shape[-1] for r in summary.rows if r.type == "Conv2D"]
-    assert {32, 64, 128} <= set(widths)
+    assert {64, 128, 256} <= set(widths)
+    assert "Flatten" not in types  # the same weights at half size (the recipe's low_res)
     assert summary.non_trainable_params > 0  # BN moving statistics
+    mnist = get_preset("fast", (28, 28, 1))
+    assert mnist.layers[0]["filters"] == max_whitening_filters((2, 2), 1)
+    assert summarize(mnist).ok
 
 
 def test_class_count_and_fresh_copies():
