@@ -213,6 +213,11 @@ EXPORT_NOTE = (
 )
 
 
+def _error_log(handle) -> str | None:
+    log = Path(handle.path) / "error.log"
+    return log.read_text()[-800:] if log.exists() else None
+
+
 def quick_demo() -> dict:
     """The Train page's quick demo as a visitor runs it (validation split and all)."""
     from cnn_core.presets import get_preset
@@ -222,14 +227,17 @@ def quick_demo() -> dict:
     handle = start_training(get_preset("fast"), settings, owner="bench", runs_dir=ROOT / "runs")
     handle.join()
     snap = handle.snapshot()
-    delete_run(handle.run_id, "bench", ROOT / "runs")
-    return {
+    result = {
         "budget_s": settings.time_budget_s,
         "elapsed_s": round(snap.elapsed_s, 1),
         "val_accuracy": [e["val_accuracy"] for e in snap.epoch_log],
         "test_accuracy": snap.evaluation["accuracy"] if snap.evaluation else None,
         "status": snap.status,
+        "message": snap.message_key,
+        "error": _error_log(handle),
     }
+    delete_run(handle.run_id, "bench", ROOT / "runs")
+    return result
 
 
 def _time_to_targets(log: list, targets=(0.6, 0.75)) -> dict:
@@ -289,6 +297,15 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     budgets = args.budgets if args.budgets is not None else ([30] if args.short else [30, 60])
     result = {"load_average": os.getloadavg()}
+    # Memory first, while this process holds nothing but the data: the app's server is in the
+    # same position when a visitor starts a run.
+    if "memory" not in args.skip:
+        result["memory"] = r = memory_during_training(15 if args.short else 40)
+        print(
+            f"peak RSS while training on all of CIFAR-10: fast preset {r['fast_peak_rss_mb']:.0f}"
+            f" MB, blog preset {r['blog_peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
     if "precision" not in args.skip:
         result["precision"] = {}
         for preset, batch, steps in (("blog", 32, 60), ("fast", 256, 10)):
@@ -305,13 +322,6 @@ def main(argv=None) -> int:
         print(
             f"engine {r['engine_img_s']:.0f} img/s vs bare model.fit {r['bare_fit_img_s']:.0f} "
             f"img/s on {r['images']} images ({r['precision']}): {r['ratio'] * 100:.0f}%",
-            flush=True,
-        )
-    if "memory" not in args.skip:
-        result["memory"] = r = memory_during_training(15 if args.short else 40)
-        print(
-            f"peak RSS while training on all of CIFAR-10: fast preset {r['fast_peak_rss_mb']:.0f}"
-            f" MB, blog preset {r['blog_peak_rss_mb']:.0f} MB",
             flush=True,
         )
     if "budgets" not in args.skip and budgets:
@@ -336,11 +346,14 @@ def main(argv=None) -> int:
     if "demo" not in args.skip:
         result["quick_demo"] = r = quick_demo()
         val = ", ".join(f"{v * 100:.1f}%" for v in r["val_accuracy"] if v is not None)
-        print(
-            f"\nquick demo as the Train page runs it ({r['budget_s']:.0f} s, 45,000 images): "
-            f"validation after each epoch {val}; test {r['test_accuracy'] * 100:.2f}%",
-            flush=True,
-        )
+        if r["test_accuracy"] is None:
+            print(f"\nquick demo ended {r['status']} ({r['message']}): {r['error']}", flush=True)
+        else:
+            print(
+                f"\nquick demo as the Train page runs it ({r['budget_s']:.0f} s, 45,000 images): "
+                f"validation after each epoch {val}; test {r['test_accuracy'] * 100:.2f}%",
+                flush=True,
+            )
     if "runs" not in args.skip:
         result["recorded_runs"] = rows = recorded_runs(args.runs_dir)
         if rows:

@@ -863,9 +863,11 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
                     # (BatchNormalization's) the network has not met yet, and the curve would dip.
                     if "x_val_half" not in ctx:
                         ctx["x_val_half"] = half_size(x_val)
+                        ctx["any_size"] = _any_size_twin(self.model)
                     x_val = ctx["x_val_half"]
                     entry["half_size"] = True
-                ev = evaluate_model(self.model, x_val, ctx["y_val"], batch_size=_VAL_BATCH)
+                judge = ctx["any_size"] if entry.get("half_size") else self.model
+                ev = evaluate_model(judge, x_val, ctx["y_val"], batch_size=_VAL_BATCH)
                 entry["val_loss"], entry["val_accuracy"] = ev.loss, ev.accuracy
             with state.lock:
                 state.epoch_log.append(entry)
@@ -875,6 +877,21 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
             ctx["val_seconds_per_epoch"] = spent
 
     return EngineCallback()
+
+
+def _any_size_twin(model):
+    """The same layers (the same weights) behind an input of any height and width.
+
+    Keras checks concrete shapes against the model's input when predicting, so half-size images
+    need a twin; the layer stacks here are linear, so chaining the layers rebuilds the model.
+    """
+    import keras
+
+    inputs = keras.Input((None, None, model.input_shape[-1]), name="any_size")
+    h = inputs
+    for layer in model.layers[1:]:
+        h = layer(h)
+    return keras.Model(inputs, h, name=f"{model.name}_any_size")
 
 
 def _save_progress(handle: RunHandle, model) -> None:

@@ -202,3 +202,17 @@ def test_a_run_stopped_on_half_size_images_is_settled_before_the_test(small_data
     bn, features = _bn_inputs(model, small_data.x_train)
     # 3 of the 4 steps were half-size; the saved statistics are the full-size ones regardless.
     np.testing.assert_allclose(bn.moving_mean.numpy(), features.mean(axis=0), rtol=0.15, atol=0.05)
+
+
+def test_validation_during_the_half_size_start_uses_half_size_images(small_data, tmp_path):
+    # 3 epochs of 4 steps, the first 90% half-size: epoch 1 ends on half-size images.
+    settings = fast_settings(batch_size=100, epochs=3, val_size=100, low_res=0.9)
+    handle = start_training(SMALL_FAST, settings, owner="me", runs_dir=tmp_path, data=small_data)
+    assert handle.join(120)
+    snap = handle.snapshot()
+    assert snap.status == "finished", snap
+    log = snap.epoch_log
+    assert log[0].get("half_size") is True and not log[-1].get("half_size")
+    assert all(0 <= e["val_accuracy"] <= 1 for e in log)
+    model = load_run_model(handle.run_id, "me", tmp_path)
+    assert tuple(model.input_shape) == (None, 32, 32, 3)
