@@ -51,8 +51,8 @@ STRINGS = {
     "trainp.start": {"pt": "Treinar esta rede", "en": "Train this network"},
     "trainp.quick_demo": {"pt": "Demonstração rápida", "en": "Quick demo"},
     "trainp.quick_demo_help": {
-        "pt": "Demonstração rápida: uma rede pequena e moderna (“{name}”). {text}",
-        "en": "Quick demo: a small modern network (“{name}”). {text}",
+        "pt": "Demonstração rápida: uma rede moderna feita para treinar rápido (“{name}”). {text}",
+        "en": "Quick demo: a modern network built to train fast (“{name}”). {text}",
     },
     "trainp.retry": {"pt": "Tentar de novo", "en": "Try again"},
     "trainp.start_failed": {
