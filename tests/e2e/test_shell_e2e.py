@@ -1,6 +1,9 @@
 """The app shell in a real browser: home page, translated navigation, language that sticks."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import open_page, wait_for_app
 
@@ -16,19 +19,19 @@ def test_home_navigation_and_language_stick(page, app_url):
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
 
     sidebar.get_by_text("English").click()
-    wait_for_app(page)
-    assert "understand convolutional networks" in page.locator("h1").first.inner_text()
-    assert "lang=en" in page.url
+    # expect() retries until the rerun the click started has drawn the page.
+    expect(page.locator("h1").first).to_contain_text("understand convolutional networks")
+    expect(page).to_have_url(re.compile(r"lang=en"))
 
     sidebar.get_by_text("2. Convolution").click()
     page.wait_for_url("**/convolution**")
     wait_for_app(page)
     assert "lang=en" in page.url
-    assert sidebar.get_by_text("6. Data").is_visible()
+    expect(sidebar.get_by_text("6. Data")).to_be_visible()
 
     page.reload()
     wait_for_app(page)
-    assert sidebar.get_by_text("2. Convolution").is_visible()
+    expect(sidebar.get_by_text("2. Convolution")).to_be_visible()
 
 
 def test_browser_locale_picks_the_default_language(browser, app_url):
