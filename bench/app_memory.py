@@ -31,17 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
+
+def chromium_args() -> list[str]:
+    from tests.e2e.conftest import CHROMIUM_ARGS  # the browser tests' flags, kept in one place
+
+    return CHROMIUM_ARGS
 
 
 def rss_mb(pid: int) -> float:
@@ -119,7 +113,9 @@ def main(argv=None) -> int:
     result = {"load_average": os.getloadavg(), "runs": []}
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=args.chromium, args=chromium_args()
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
             for name in args.designs:

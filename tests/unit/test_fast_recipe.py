@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from cnn_core import locales
-from cnn_core.data import Dataset
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec
 from cnn_core.train import (
@@ -24,6 +23,7 @@ from cnn_core.train import (
     start_training,
 )
 from cnn_core.whiten import whitening_filters
+from tests.unit.conftest import small_cifar
 
 SMALL_FAST = ModelSpec(
     [
@@ -41,18 +41,7 @@ SMALL_FAST = ModelSpec(
 
 @pytest.fixture
 def small_data(data_dir):
-    raw = np.load(data_dir / "cifar10.npz")
-    x, y = raw["x_train"][:500], raw["y_train"][:500].reshape(-1)
-    return Dataset(
-        name="cifar10",
-        x_train=x[100:],
-        y_train=y[100:],
-        x_val=x[:100],
-        y_val=y[:100],
-        x_test=raw["x_test"][:200],
-        y_test=raw["y_test"][:200].reshape(-1),
-        input_shape=(32, 32, 3),
-    )
+    return small_cifar(data_dir, 400)
 
 
 def _bn_inputs(model, x):

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from cnn_core import locales
-from cnn_core.data import Dataset
 from cnn_core.runs import RunNotFoundError, prune_runs
 from cnn_core.spec import ModelSpec
 from cnn_core.train import (
@@ -30,6 +29,7 @@ from cnn_core.train import (
     resolve_precision,
     start_training,
 )
+from tests.unit.conftest import small_cifar
 
 TINY = ModelSpec(
     [
@@ -45,18 +45,7 @@ TINY = ModelSpec(
 @pytest.fixture
 def small_data(data_dir):
     """A few hundred real CIFAR-10 images, split like the app's datasets."""
-    raw = np.load(data_dir / "cifar10.npz")
-    x, y = raw["x_train"][:600], raw["y_train"][:600].reshape(-1)
-    return Dataset(
-        name="cifar10",
-        x_train=x[100:],
-        y_train=y[100:],
-        x_val=x[:100],
-        y_val=y[:100],
-        x_test=raw["x_test"][:200],
-        y_test=raw["y_test"][:200].reshape(-1),
-        input_shape=(32, 32, 3),
-    )
+    return small_cifar(data_dir, 500)
 
 
 def settings(**changes) -> TrainSettings:
