@@ -6,6 +6,7 @@ import os
 import numpy as np
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import open_page, wait_for_app
 
@@ -61,5 +62,5 @@ def test_sample_photo_in_portuguese(page, app_url):
     main.get_by_role("button", name="Usar uma foto de exemplo do CIFAR-10").click()
     page.get_by_text("Mais provável:").first.wait_for(timeout=90_000)
     wait_for_app(page)
-    assert main.get_by_text("Dentro da rede").is_visible()
-    assert main.get_by_text("Para onde o modelo olhou (Grad-CAM)").is_visible()
+    expect(main.get_by_text("Dentro da rede")).to_be_visible()
+    expect(main.get_by_text("Para onde o modelo olhou (Grad-CAM)")).to_be_visible()

@@ -55,7 +55,9 @@ def test_inputs_page_upload_shows_the_photo_or_a_translated_error(page, app_url)
     )
     wait_for_app(page)
     expect(page.get_by_text(locales.t("concepts.picker.upload_desc", "pt")).first).to_be_visible()
-    assert "10 / 200" in _metric_values(page)  # the photo's own numbers: min 10, max 200
+    # The photo's own numbers, min 10 and max 200 (expect() retries until the rerun has drawn).
+    metrics = page.locator('[data-testid="stMetricValue"]')
+    expect(metrics.filter(has_text=re.compile(r"^10 / 200$")).first).to_be_visible()
 
 
 def test_convolution_page_stride_changes_the_output_size(page, app_url):
