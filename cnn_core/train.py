@@ -857,16 +857,15 @@ def _make_callback(handle: RunHandle, settings: TrainSettings, ctx: dict):
             if ctx["x_val"] is not None and len(ctx["x_val"]):
                 from cnn_core.evaluate import evaluate_model
 
-                x_val = ctx["x_val"]
+                x_val, judge = ctx["x_val"], self.model
                 if ctx["clock"].get("small"):
                     # Still on half-size images: full-size ones would be judged with statistics
                     # (BatchNormalization's) the network has not met yet, and the curve would dip.
                     if "x_val_half" not in ctx:
                         ctx["x_val_half"] = half_size(x_val)
                         ctx["any_size"] = _any_size_twin(self.model)
-                    x_val = ctx["x_val_half"]
+                    x_val, judge = ctx["x_val_half"], ctx["any_size"]
                     entry["half_size"] = True
-                judge = ctx["any_size"] if entry.get("half_size") else self.model
                 ev = evaluate_model(judge, x_val, ctx["y_val"], batch_size=_VAL_BATCH)
                 entry["val_loss"], entry["val_accuracy"] = ev.loss, ev.accuracy
             with state.lock:
