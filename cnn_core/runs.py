@@ -31,6 +31,7 @@ __all__ = [
     "new_run_id",
     "prune_runs",
     "runs_root",
+    "save_checkpoint",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -313,6 +314,22 @@ def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> 
         },
     )
     return folder
+
+
+def save_checkpoint(folder: Path, write_model, metrics: dict) -> None:
+    """Saves one epoch's progress: the model first, then the log that names its epoch.
+
+    Args:
+        folder: the run folder.
+        write_model: ``write_model(path)`` writes the Keras file to ``path`` (a temporary name,
+            renamed into place), or ``None`` to write the metrics alone.
+        metrics: ``{"epoch_log": [...], "batch_log": [...]}``.
+    """
+    if write_model is not None:
+        tmp = folder / ".model.tmp.keras"
+        write_model(tmp)
+        tmp.replace(folder / "model.keras")
+    write_json(folder / "metrics.json", metrics)
 
 
 def update_meta(folder: Path, **changes) -> None:

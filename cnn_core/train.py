@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from cnn_core import runs as _runs
+from cnn_core.admission import check_admission
 from cnn_core.runs import (
     RunInfo,
     RunNotFoundError,
@@ -897,11 +898,7 @@ def _save_progress(handle: RunHandle, model) -> None:
     state = handle._state
     with state.lock:
         metrics = {"epoch_log": list(state.epoch_log), "batch_log": list(state.batch_log)}
-    _runs.write_json(handle.path / "metrics.json", metrics)
-    if model is not None:
-        tmp = handle.path / ".model.tmp.keras"
-        model.save(tmp)
-        tmp.replace(handle.path / "model.keras")
+    _runs.save_checkpoint(handle.path, None if model is None else model.save, metrics)
 
 
 def _check_shapes(spec: ModelSpec, data) -> None:
@@ -1120,6 +1117,7 @@ def start_training(
     if errors:
         raise SpecError(errors)
     check_recipe(spec, settings)
+    check_admission(spec, settings)
     if not _SLOT.acquire(blocking=False):
         raise TrainingBusyError()
     try:
