@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cnn_core.priority import lower_training_priority
 from cnn_core.spec import ModelSpec, SpecError
 from cnn_core.train.control import RunControl
 from cnn_core.train.errors import FailWith, SettingsError
@@ -91,6 +92,8 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
 
     class EngineCallback(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
+            # Pages drawn for other visitors come first (TensorFlow's pools exist by now).
+            lower_training_priority()
             now = time.perf_counter()
             loop.t0 = now
             loop.window = []
@@ -116,6 +119,8 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
             acc = float(logs.get("accuracy", float("nan")))
             step = loop.epoch * loop.steps + batch + 1
             loop.batch = batch + 1
+            if step == loop.first_step + 3:  # tf.data starts its threads with the first batches
+                lower_training_priority()
             done_images = min((batch + 1) * settings.batch_size, loop.n_train)
             window = loop.window
             window.append((now, done_images))
@@ -262,6 +267,7 @@ def run_training(
             ``control.load_checkpoint()``).
     """
     try:
+        lower_training_priority()
         if data is None:
             data = load_data(settings)
         _check_shapes(spec, data)
