@@ -920,6 +920,8 @@ def _failure(exc: BaseException, settings: TrainSettings) -> tuple[str, dict]:
 
     if isinstance(exc, _FailWith):
         return exc.key, exc.args_dict
+    if getattr(exc, "message_key", None):  # e.g. runs.StoreFullError: its own catalog message
+        return exc.message_key, dict(getattr(exc, "message_args", None) or {})
     if isinstance(exc, DataUnavailableError):
         return "train.error.data", {"dataset": settings.dataset}
     if isinstance(exc, SpecError):

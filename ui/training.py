@@ -28,7 +28,7 @@ import streamlit as st
 from cnn_core import locales
 from ui import runtime
 from ui.charts import PALETTE, SEQUENTIAL, style
-from ui.frame import LANG_KEY, VISITOR_KEY, current_language, number, percent, t
+from ui.frame import LANG_KEY, current_language, number, percent, t
 
 ENGINE_ENV = "CNN_STUDIO_FAKE_ENGINE"
 ACTIVE = ("queued", "running", "stopping")
@@ -118,7 +118,7 @@ def _reason(error: Exception) -> str:
 
 
 def link_query() -> dict:
-    return {LANG_KEY: current_language(), VISITOR_KEY: st.session_state.get(VISITOR_KEY, "")}
+    return {LANG_KEY: current_language()}  # never the visitor id: it lives in a cookie
 
 
 # ---------------------------------------------------------------------------------------------
