@@ -134,7 +134,7 @@ def resume_panel(lang: str) -> None:
             t("identity.resume.enter"),
             key=INPUT_KEY,
             max_chars=20,
-            placeholder="XXXX-XXXX-XXXX",
+            placeholder=t("identity.resume.placeholder"),
             autocomplete="off",
         )
         st.button(t("identity.resume.use"), key="identity_use_code", on_click=_use_code)

@@ -32,6 +32,7 @@ STRINGS = {
         "pt": "Tem um código de outro aparelho?",
         "en": "Have a code from another device?",
     },
+    "identity.resume.placeholder": {"pt": "XXXX-XXXX-XXXX", "en": "XXXX-XXXX-XXXX"},
     "identity.resume.use": {"pt": "Usar o código", "en": "Use the code"},
     "identity.resume.adopted": {
         "pt": "Pronto: este navegador agora mostra as execuções do aparelho que gerou o código.",
