@@ -43,8 +43,14 @@ DB_NAME = ".identity.sqlite3"
 
 
 def new_visitor_id() -> str:
-    """Returns a fresh, unguessable visitor id (32 URL-safe characters, 192 random bits)."""
-    return secrets.token_urlsafe(24)
+    """Returns a fresh, unguessable visitor id (32 URL-safe characters, about 190 random bits).
+
+    Never starting with ``-``, so it can be typed as a command-line argument.
+    """
+    while True:
+        vid = secrets.token_urlsafe(24)
+        if not vid.startswith("-"):
+            return vid
 
 
 def valid_visitor_id(value) -> bool:
@@ -161,3 +167,33 @@ def resume_codes(runs_dir=None) -> ResumeCodes:
     from cnn_core.runs import runs_root
 
     return ResumeCodes(runs_root(runs_dir) / DB_NAME)
+
+
+def main(argv=None) -> int:
+    """``python -m cnn_core.identity new | code OWNER [--runs-dir DIR]``.
+
+    ``new`` prints a fresh visitor id (use it as the CLI's ``--owner``); ``code`` prints a
+    one-time resume code that opens ``OWNER``'s runs in the app (typed in the sidebar's
+    "Your runs on another device").
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m cnn_core.identity", description=main.__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("new", help="print a fresh visitor id")
+    code = sub.add_parser("code", help="print a one-time resume code for OWNER")
+    code.add_argument("owner")
+    code.add_argument("--runs-dir", default=None)
+    args = parser.parse_args(argv)
+    if args.command == "new":
+        print(new_visitor_id())
+        return 0
+    if not valid_visitor_id(args.owner):
+        parser.error("OWNER must be a visitor id (16-64 of A-Z a-z 0-9 _ -): see `new`")
+    text, _ = resume_codes(args.runs_dir).issue(args.owner)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -16,6 +16,7 @@ def test_visitor_ids_are_long_random_and_checked():
     ids = {identity.new_visitor_id() for _ in range(200)}
     assert len(ids) == 200
     assert all(identity.valid_visitor_id(v) and len(v) == 32 for v in ids)
+    assert not any(v.startswith("-") for v in ids)  # safe as a command-line argument
     for bad in (None, "", "short", "../../etc/passwd-xxxxxxxx", "a" * 65, "spaces are bad ok?", 7):
         assert not identity.valid_visitor_id(bad)
 
@@ -66,3 +67,14 @@ def test_issuing_for_a_malformed_id_is_refused(tmp_path):
 
 def test_the_codes_live_in_the_runs_folder(tmp_path):
     assert identity.resume_codes(tmp_path).path == tmp_path / identity.DB_NAME
+
+
+def test_the_command_line_makes_ids_and_codes(tmp_path, capsys):
+    assert identity.main(["new"]) == 0
+    owner = capsys.readouterr().out.strip()
+    assert identity.valid_visitor_id(owner)
+    assert identity.main(["code", owner, "--runs-dir", str(tmp_path)]) == 0
+    code = capsys.readouterr().out.strip()
+    assert identity.resume_codes(tmp_path).redeem(code) == owner
+    with pytest.raises(SystemExit):
+        identity.main(["code", "cli", "--runs-dir", str(tmp_path)])
