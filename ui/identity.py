@@ -1,8 +1,9 @@
 """The visitor's private id in the browser: a cookie, never the URL; resume codes on purpose.
 
 First visit: the server makes a random id (:func:`cnn_core.identity.new_visitor_id`), keeps it in
-``st.session_state["vid"]`` (where every page reads it) and a tiny script in a zero-height
-``components.html`` frame stores it in a first-party cookie (``SameSite=Strict``, one year,
+``st.session_state["vid"]`` (where every page reads it) and a tiny script (``st.html`` with
+JavaScript allowed: no iframe, nothing visible; ``components.v1.html`` does the same but is
+deprecated in Streamlit 1.67) stores it in a first-party cookie (``SameSite=Strict``, one year,
 ``Path=/``; ``Secure`` over HTTPS; a script cannot set ``HttpOnly``). A reload opens a new session,
 which reads the id back from ``st.context.cookies``. Nothing identifying is ever written into the
 address bar, so copying it, or the Build page's share link, hands over nothing; an old ``?vid=``
@@ -16,7 +17,6 @@ import json
 import time
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from cnn_core import identity, locales
 
@@ -67,11 +67,9 @@ def _cookie_script(vid: str) -> str:
     # The id is a URL-safe token (checked); json.dumps quotes it for the script all the same.
     return f"""<script>
 (function () {{
-  var doc;
-  try {{ doc = window.parent.document; doc.cookie; }} catch (e) {{ doc = document; }}
-  var secure = doc.location && doc.location.protocol === "https:" ? "; Secure" : "";
+  var secure = window.location.protocol === "https:" ? "; Secure" : "";
   var attributes = "; Max-Age={COOKIE_SECONDS}; Path=/; SameSite=Strict" + secure;
-  doc.cookie = "{COOKIE}=" + {json.dumps(vid)} + attributes;
+  document.cookie = "{COOKIE}=" + {json.dumps(vid)} + attributes;
 }})();
 </script>"""
 
@@ -79,12 +77,13 @@ def _cookie_script(vid: str) -> str:
 def keep_cookie() -> None:
     """Writes the session's id into the browser's cookie unless the browser already sent it.
 
-    Drawn on every run until a new session reads the cookie back: the same arguments keep the
-    same (invisible) frame, so it is cheap, and a rerun can never remove it before it ran.
+    Drawn on every run until a new session reads the cookie back: the same element stays mounted
+    (nothing visible), so it is cheap, and a rerun can never remove it before it ran. The script
+    holds only our own checked token, never visitor-typed text.
     """
     vid = visitor_id()
     if st.session_state.get(_COOKIE_SEEN) != vid:
-        components.html(_cookie_script(vid), height=0)
+        st.html(_cookie_script(vid), unsafe_allow_javascript=True)
 
 
 # --- resume codes -------------------------------------------------------------------------------
