@@ -7,7 +7,7 @@ Layout of ``<runs_dir>/<run_id>/``: ``meta.json`` (owner, status, times), ``spec
 ``.alive.lock`` (held by the process that keeps the run going) and ``.opened`` (touched when a
 page opens the run).
 
-Crash safety:
+Crash safety (the file primitives are in :mod:`cnn_core.durable`):
 
 - Every file is written to a temporary name, flushed to disk (``fsync``) and renamed, so a crash
   never leaves half a file; the model is renamed into place before the log that names its epoch.
@@ -29,8 +29,6 @@ No TensorFlow here: the Train and Evaluate pages can list runs without loading i
 from __future__ import annotations
 
 import contextlib
-import errno
-import json
 import os
 import re
 import secrets
@@ -41,10 +39,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-try:  # POSIX (Linux, macOS); on Windows liveness falls back to the PID alone
-    import fcntl
-except ImportError:  # pragma: no cover - not on the supported hosts
-    fcntl = None
+from cnn_core.durable import (
+    StoreFullError,
+    check_space,
+    env_number,
+    free_bytes,
+    hold,
+    is_alive,
+    is_disk_full,
+    read_json,
+    release,
+    replace_durably,
+    write_json,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -69,7 +76,6 @@ ROOT = Path(__file__).resolve().parents[1]
 _RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 # A run in one of these states is being (or waiting to be) trained by a live process.
 ACTIVE_STATUSES = ("queued", "waiting", "running", "stopping")
-LOCK_NAME = ".alive.lock"
 OPENED_NAME = ".opened"
 # A run a page opened within this many seconds counts as open: pruning leaves it alone.
 OPEN_SECONDS = 30 * 60
@@ -77,7 +83,6 @@ DEFAULT_MAX_RUNS_MB = 500
 DEFAULT_MAX_RUNS = 500
 DEFAULT_MAX_RUNS_PER_VISITOR = 20
 DEFAULT_MAX_VISITOR_MB = 200
-DEFAULT_MIN_FREE_MB = 100
 _MB = 1024 * 1024
 
 
@@ -96,37 +101,6 @@ class RunNotFoundError(LookupError):
         from cnn_core.locales import t
 
         return t(self.key, lang)
-
-
-class StoreFullError(RuntimeError):
-    """The disk holding the runs folder is (nearly) full: nothing was written.
-
-    Generic code reads ``message_key`` and ``message_args`` (the engine's worker ends the run as
-    failed with them); pages can call :meth:`message`.
-
-    Attributes:
-        free_mb: free space on the runs folder's disk, in whole MB.
-        needed_mb: what the write needed, with the reserve kept for the run's own records.
-    """
-
-    message_key = "runs.error.disk_full"
-
-    def __init__(self, free_bytes: int, needed_bytes: int):
-        # Whole megabytes: the same digits in both languages, whoever formats the message.
-        self.free_mb = int(free_bytes // _MB)
-        self.needed_mb = int(-(-needed_bytes // _MB))
-        super().__init__(f"not enough disk space: {self.free_mb} MB free, {self.needed_mb} needed")
-        self.message_args = {"free_mb": self.free_mb, "needed_mb": self.needed_mb}
-
-    def message(self, lang: str) -> str:
-        from cnn_core.locales import format_number, t
-
-        return t(
-            self.message_key,
-            lang,
-            free_mb=format_number(self.free_mb, lang, 0),
-            needed_mb=format_number(self.needed_mb, lang, 0),
-        )
 
 
 @dataclass(repr=False)
@@ -201,170 +175,6 @@ def run_path(run_id: str, runs_dir=None) -> Path:
     return runs_root(runs_dir) / run_id
 
 
-# --- atomic writes ------------------------------------------------------------------------------
-
-
-def _is_disk_full(exc: BaseException | None) -> bool:
-    """True when ``exc`` (or what caused it: Keras wraps I/O errors) is "no space left"."""
-    seen = 0
-    while exc is not None and seen < 10:
-        if isinstance(exc, StoreFullError):
-            return True
-        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename is only durable once the folder's entry is on disk (not possible on Windows).
-    with contextlib.suppress(OSError):
-        _fsync_path(folder)
-
-
-def _replace_durably(tmp: Path, path: Path) -> None:
-    _fsync_path(tmp)
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def write_json(path: Path, data) -> None:
-    """Writes JSON atomically and durably (temporary file, ``fsync``, rename).
-
-    Raises:
-        StoreFullError: if the disk ran out of space (nothing of the old file is lost).
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    text = json.dumps(data, indent=1, allow_nan=False, default=_json_default)
-    try:
-        with open(tmp, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if _is_disk_full(exc):
-            raise StoreFullError(_free_bytes(path.parent), len(text)) from exc
-        raise
-    _fsync_dir(path.parent)
-
-
-def _json_default(value):
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def read_json(path: Path, default=None):
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return default
-
-
-# --- liveness -----------------------------------------------------------------------------------
-
-# Lock files this process holds: resolved folder -> open descriptor (closing it drops the lock).
-_HELD: dict[str, int] = {}
-_HELD_LOCK = threading.Lock()
-
-
-def _key(folder: Path) -> str:
-    return os.path.realpath(folder)
-
-
-def _hold(folder: Path) -> bool:
-    """Takes the run's liveness lock for this process, kept until the run leaves the active states.
-
-    ``flock`` (not ``fcntl``/``lockf`` record locks, which one ``close`` anywhere in the process
-    would drop) on a descriptor that is not inherited by child processes.
-
-    Returns:
-        True if this process holds it now; False if another live process does (the run is alive
-        there, e.g. a queue manager that hands the run to a worker).
-    """
-    if fcntl is None:  # pragma: no cover
-        return False
-    key = _key(folder)
-    with _HELD_LOCK:
-        if key in _HELD:
-            return True
-        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-        for _ in range(50):  # a reader's short shared probe may hold it for a moment
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                time.sleep(0.01)
-                continue
-            _HELD[key] = fd
-            return True
-        os.close(fd)
-        return False
-
-
-def _release(folder: Path) -> None:
-    with _HELD_LOCK:
-        fd = _HELD.pop(_key(folder), None)
-    if fd is not None:
-        os.close(fd)
-
-
-def _pid_alive(pid) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def is_alive(folder: Path, meta: dict | None = None) -> bool:
-    """True while some live process holds the run's liveness lock.
-
-    Args:
-        folder: the run folder.
-        meta: its ``meta.json`` (read when ``None``); used only where ``flock`` does not exist.
-
-    Returns:
-        Whether the run's keeper process is alive (in this process or another).
-    """
-    folder = Path(folder)
-    with _HELD_LOCK:
-        if _key(folder) in _HELD:
-            return True
-    if fcntl is None:  # pragma: no cover
-        meta = meta if meta is not None else read_json(folder / "meta.json", {}) or {}
-        return _pid_alive(meta.get("pid"))
-    try:
-        fd = os.open(folder / LOCK_NAME, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        # A shared probe: it fails only while someone holds the exclusive lock.
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # also drops the probe's own shared lock
-    return False
-
-
 def _mark_interrupted(folder: Path, meta: dict) -> dict:
     meta = dict(meta)
     metrics = read_json(folder / "metrics.json", {}) or {}
@@ -411,7 +221,7 @@ def recover_runs(runs_dir=None) -> list[str]:
     """
     root = runs_root(runs_dir)
     with _RECOVER_LOCK:
-        _RECOVERED.add(_key(root))
+        _RECOVERED.add(os.path.realpath(root))
     if not root.is_dir():
         return []
     changed = []
@@ -425,7 +235,7 @@ def recover_runs(runs_dir=None) -> list[str]:
 
 
 def _recover_once(runs_dir) -> None:
-    key = _key(runs_root(runs_dir))
+    key = os.path.realpath(runs_root(runs_dir))
     if key not in _RECOVERED:
         recover_runs(runs_dir)
 
@@ -510,31 +320,11 @@ def delete_run(run_id: str, owner: str, runs_dir=None) -> None:
     info = load_run(run_id, owner, runs_dir)
     if info.status in ACTIVE_STATUSES:
         raise RuntimeError("run is still training")
-    _release(info.path)
+    release(info.path)
     shutil.rmtree(info.path, ignore_errors=True)
 
 
 # --- disk space ---------------------------------------------------------------------------------
-
-
-def _env_number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return float(default)
-    return value if value >= 0 else float(default)
-
-
-def min_free_bytes() -> int:
-    """The space always left free on the runs disk (``$CNN_STUDIO_MIN_FREE_MB``, default 100)."""
-    return int(_env_number("CNN_STUDIO_MIN_FREE_MB", DEFAULT_MIN_FREE_MB) * _MB)
-
-
-def _free_bytes(folder: Path) -> int:
-    path = Path(folder)
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return shutil.disk_usage(path).free
 
 
 def _estimated_model_bytes(spec: dict) -> int:
@@ -546,12 +336,6 @@ def _estimated_model_bytes(spec: dict) -> int:
     except Exception:  # a malformed spec fails later, in the engine, with its own message
         params = 0
     return int(params * 4 * 3 + 256 * 1024)
-
-
-def _check_space(folder: Path, needed: int) -> None:
-    free = _free_bytes(folder)
-    if free < needed + min_free_bytes():
-        raise StoreFullError(free, needed + min_free_bytes())
 
 
 # --- pruning ------------------------------------------------------------------------------------
@@ -568,22 +352,22 @@ def _folder_bytes(folder: Path) -> int:
 
 def max_runs_bytes() -> int:
     """The disk cap of the whole runs folder (``$CNN_STUDIO_MAX_RUNS_MB``, default 500)."""
-    return int(_env_number("CNN_STUDIO_MAX_RUNS_MB", DEFAULT_MAX_RUNS_MB) * _MB)
+    return int(env_number("CNN_STUDIO_MAX_RUNS_MB", DEFAULT_MAX_RUNS_MB) * _MB)
 
 
 def max_runs() -> int:
     """How many run folders the store keeps (``$CNN_STUDIO_MAX_RUNS``, default 500)."""
-    return int(_env_number("CNN_STUDIO_MAX_RUNS", DEFAULT_MAX_RUNS))
+    return int(env_number("CNN_STUDIO_MAX_RUNS", DEFAULT_MAX_RUNS))
 
 
 def max_runs_per_visitor() -> int:
     """Runs kept per visitor (``$CNN_STUDIO_MAX_RUNS_PER_VISITOR``, default 20)."""
-    return max(1, int(_env_number("CNN_STUDIO_MAX_RUNS_PER_VISITOR", DEFAULT_MAX_RUNS_PER_VISITOR)))
+    return max(1, int(env_number("CNN_STUDIO_MAX_RUNS_PER_VISITOR", DEFAULT_MAX_RUNS_PER_VISITOR)))
 
 
 def max_visitor_bytes() -> int:
     """Disk kept per visitor (``$CNN_STUDIO_MAX_VISITOR_MB``, default 200)."""
-    return int(_env_number("CNN_STUDIO_MAX_VISITOR_MB", DEFAULT_MAX_VISITOR_MB) * _MB)
+    return int(env_number("CNN_STUDIO_MAX_VISITOR_MB", DEFAULT_MAX_VISITOR_MB) * _MB)
 
 
 def _is_open(folder: Path, now: float) -> bool:
@@ -712,7 +496,7 @@ def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> 
     root = runs_root(runs_dir)
     root.mkdir(parents=True, exist_ok=True)
     prune_visitor_runs(owner, runs_dir, max_count=max_runs_per_visitor() - 1)
-    _check_space(root, _estimated_model_bytes(spec))
+    check_space(root, _estimated_model_bytes(spec))
     for _ in range(20):
         folder = root / new_run_id()
         try:
@@ -724,7 +508,7 @@ def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> 
         raise RuntimeError("could not create a run folder")
     try:
         # The lock before the manifest: nobody can see an active run that nobody keeps.
-        _hold(folder)
+        hold(folder)
         write_json(folder / "spec.json", spec)
         write_json(folder / "settings.json", settings)
         write_json(
@@ -738,7 +522,7 @@ def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> 
             },
         )
     except BaseException:
-        _release(folder)
+        release(folder)
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
@@ -769,19 +553,19 @@ def save_checkpoint(folder: Path, write_model, metrics: dict, *, expected_bytes=
                 expected_bytes = (folder / "model.keras").stat().st_size
             except OSError:
                 expected_bytes = _estimated_model_bytes(read_json(folder / "spec.json", {}) or {})
-        _check_space(folder, int(expected_bytes))
+        check_space(folder, int(expected_bytes))
         tmp = folder / ".model.tmp.keras"
         try:
             write_model(tmp)
-            _replace_durably(tmp, folder / "model.keras")
+            replace_durably(tmp, folder / "model.keras")
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            if _is_disk_full(exc) and not isinstance(exc, StoreFullError):
-                raise StoreFullError(_free_bytes(folder), int(expected_bytes)) from exc
+            if is_disk_full(exc) and not isinstance(exc, StoreFullError):
+                raise StoreFullError(free_bytes(folder), int(expected_bytes)) from exc
             raise
     else:
-        _check_space(folder, 0)
+        check_space(folder, 0)
     write_json(folder / "metrics.json", metrics)
 
 
@@ -798,11 +582,11 @@ def update_meta(folder: Path, **changes) -> None:
     folder = Path(folder)
     status = changes.get("status")
     if status in ACTIVE_STATUSES:
-        _hold(folder)
+        hold(folder)
     try:
         meta = read_json(folder / "meta.json", {}) or {}
         meta.update(changes, updated=datetime.now(UTC).isoformat(timespec="seconds"))
         write_json(folder / "meta.json", meta)
     finally:
         if status is not None and status not in ACTIVE_STATUSES:
-            _release(folder)
+            release(folder)
