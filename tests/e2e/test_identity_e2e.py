@@ -91,3 +91,48 @@ def test_an_address_bar_url_hands_over_none_of_the_visitors_runs(browser, app_ur
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.e2e
+def test_a_resume_code_moves_the_runs_to_another_browser_on_purpose(browser, app_url, app_runs_dir):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    try:
+        page = first.new_page()
+        page.set_default_timeout(60_000)
+        _open_train(page, f"{app_url}/train?lang=en")
+        vid = _cookie(first)
+        _finished_run(vid, app_runs_dir)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text(_text("identity.resume.title")).click()
+        sidebar.get_by_role("button", name=_text("identity.resume.make")).click()
+        code_box = sidebar.locator('[data-testid="stCode"]')
+        code_box.wait_for()
+        code = code_box.inner_text().strip()
+        # The code, never the id itself, is what the visitor sees.
+        assert len(code) == 14 and vid not in page.locator("body").inner_text()
+
+        other = second.new_page()
+        other.set_default_timeout(60_000)
+        _open_train(other, f"{app_url}/train?lang=en")
+        other.get_by_text(_text("trainp.history.empty")).wait_for()
+        side = other.locator('[data-testid="stSidebar"]')
+        side.get_by_text(_text("identity.resume.title")).click()
+        side.get_by_label(_text("identity.resume.enter")).fill(code)
+        side.get_by_label(_text("identity.resume.enter")).press("Enter")
+        wait_for_app(other)
+        side.get_by_role("button", name=_text("identity.resume.use")).click()
+        side.get_by_text(_text("identity.resume.adopted")).wait_for()
+        other.get_by_text(_text("trainp.history.caption", n=1)).wait_for()
+        # The new cookie keeps it after a reload, and the URL never carried anything.
+        deadline = time.monotonic() + 30
+        while _cookie(second) != vid and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _cookie(second) == vid
+        other.reload()
+        wait_for_app(other, timeout=90_000)
+        other.get_by_text(_text("trainp.history.caption", n=1)).wait_for()
+        assert "vid=" not in other.url and code.replace("-", "") not in other.url
+    finally:
+        first.close()
+        second.close()
