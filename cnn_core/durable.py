@@ -188,6 +188,8 @@ def hold(folder: Path) -> bool:
             except BlockingIOError:
                 time.sleep(0.01)
                 continue
+            except OSError:  # a filesystem without flock (some network mounts): PIDs it is
+                break
             _HELD[key] = fd
             return True
         os.close(fd)
@@ -218,7 +220,8 @@ def is_alive(folder: Path, meta: dict | None = None) -> bool:
 
     Args:
         folder: the run folder.
-        meta: its ``meta.json`` (read when ``None``); used only where ``flock`` does not exist.
+        meta: its ``meta.json`` (read when needed); its ``pid`` is used only where ``flock``
+            does not work (Windows, some network filesystems).
 
     Returns:
         Whether the run's keeper process is alive (in this process or another).
@@ -239,6 +242,9 @@ def is_alive(folder: Path, meta: dict | None = None) -> bool:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
+    except OSError:  # no flock on this filesystem: the weaker PID check is all there is
+        meta = meta if meta is not None else read_json(folder / "meta.json", {}) or {}
+        return _pid_alive(meta.get("pid"))
     finally:
         os.close(fd)  # also drops the probe's own shared lock
     return False

@@ -267,3 +267,16 @@ def test_the_engine_ends_a_run_as_failed_when_the_disk_fills(tiny_disk, data_dir
     info = runs.load_run(handle.run_id, "fia", tiny_disk)
     assert info.status == "failed" and info.message_key == "runs.error.disk_full"
     assert not runs.is_alive(info.path)
+
+
+def test_without_flock_liveness_falls_back_to_the_pid(tmp_path, monkeypatch):
+    from cnn_core import durable
+
+    def no_flock(fd, operation):
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(durable.fcntl, "flock", no_flock)
+    folder = runs.create_run_folder("ivo", {}, {}, tmp_path)  # works, without a lock
+    assert runs.is_alive(folder)  # meta's pid is this (live) process
+    runs.update_meta(folder, pid=2**22 + 12345)  # above Linux's pid_max: no process has it
+    assert runs.load_run(folder.name, "ivo", tmp_path).status == "interrupted"
