@@ -2,7 +2,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import PAGES, frame, t, visitor_id
+from ui import PAGES, frame, t
 from ui.charts import PALETTE, style
 
 lang = frame("home")
@@ -37,7 +37,7 @@ with path:
             script,
             label=f"{t(label_key)} — {t(f'home.path.{page_id}')}",
             icon=icon,
-            query_params={"lang": lang, "vid": visitor_id()},
+            query_params={"lang": lang},
         )
 
 st.subheader(t("home.sample.title"))

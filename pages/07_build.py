@@ -8,7 +8,7 @@ from cnn_core.model import to_keras_code  # Keras is imported only inside build_
 from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
-from ui import frame, number, t, visitor_id
+from ui import frame, number, t
 
 lang = frame("build")
 ub.load_from_url()
@@ -339,7 +339,7 @@ st.page_link(
     label=t("build.go_train"),
     icon=":material/model_training:",
     disabled=not can_train,
-    query_params={"lang": lang, "vid": visitor_id()},
+    query_params={"lang": lang},
 )
 if len(summary.errors) == 1:
     st.caption(t("build.go_train.blocked_network_one"))

@@ -273,13 +273,13 @@ def load_from_url() -> None:
 def sync_url(design: dict) -> str:
     """Writes the current design into the page URL (so a reload keeps it); returns the token.
 
-    Only ``design`` is touched: ``lang`` and ``vid`` (written by the frame) are written again
-    with it, so the tab's URL keeps them.
+    Only ``design`` is touched: ``lang`` (written by the frame) is written again with it, so the
+    tab's URL keeps it; the visitor id never goes into the URL.
     """
     token = designs.encode(design)
     if st.query_params.get(URL_KEY) != token:
         st.query_params[URL_KEY] = token
-    keep = {LANG_KEY: current_language(), VISITOR_KEY: st.session_state.get(VISITOR_KEY)}
+    keep = {LANG_KEY: current_language()}
     for key, value in keep.items():
         if value and st.query_params.get(key) != value:
             st.query_params[key] = value

@@ -1,18 +1,16 @@
 """The frame every page draws first: page config, translated navigation, language toggle.
 
 The language lives in ``st.session_state["lang"]`` and in the URL (``?lang=en``), so it survives
-page switches, reloads and shared links. A visitor id (``?vid=``) lets a reloaded tab find its own
-training runs again.
+page switches, reloads and shared links. The visitor's private id lives in
+``st.session_state["vid"]`` and in a cookie, never in the URL (see :mod:`ui.identity`).
 """
 
 from __future__ import annotations
 
-import secrets
-
 import streamlit as st
 
 from cnn_core import locales
-from ui import runtime
+from ui import identity, runtime
 
 # (script path, catalog key of the label, icon). Order follows the learning path.
 PAGES: list[tuple[str, str, str]] = [
@@ -32,7 +30,7 @@ PAGES: list[tuple[str, str, str]] = [
 _SECTIONS = {1: "nav.section.concepts", 6: "nav.section.practice"}
 
 LANG_KEY = "lang"
-VISITOR_KEY = "vid"
+VISITOR_KEY = identity.VISITOR_KEY
 
 
 def _initial_language() -> str:
@@ -69,12 +67,8 @@ def percent(fraction, decimals: int = 1, **options) -> str:
 
 
 def visitor_id() -> str:
-    """Returns an unguessable id for this visitor, kept in the URL so a reload finds its runs."""
-    if VISITOR_KEY not in st.session_state:
-        from_url = str(st.query_params.get(VISITOR_KEY, ""))
-        valid = 16 <= len(from_url) <= 64 and from_url.replace("-", "").replace("_", "").isalnum()
-        st.session_state[VISITOR_KEY] = from_url if valid else secrets.token_urlsafe(16)
-    return st.session_state[VISITOR_KEY]
+    """Returns this visitor's private id (from the session or the cookie; never from the URL)."""
+    return identity.visitor_id()
 
 
 def _on_language_change() -> None:
@@ -87,8 +81,9 @@ def frame(page_id: str) -> str:
     """Draws the shared frame and returns the session's language.
 
     Call it first on every page: it sets the page config (title from ``nav.<page_id>``), keeps
-    ``lang`` and ``vid`` in the URL, and draws the sidebar with the language toggle and our own
-    translated links to every page.
+    ``lang`` in the URL (and any old ``vid`` out of it), makes sure the visitor's id is in the
+    session and the cookie, and draws the sidebar with the language toggle, our own translated
+    links to every page and the resume-code expander.
     """
     runtime.keep_keras_state()
     lang = current_language()
@@ -97,11 +92,10 @@ def frame(page_id: str) -> str:
         page_icon=":material/neurology:",
         layout="wide",
     )
-    vid = visitor_id()
+    visitor_id()
+    identity.drop_id_from_url(lang)
     if st.query_params.get(LANG_KEY) != lang:
         st.query_params[LANG_KEY] = lang
-    if st.query_params.get(VISITOR_KEY) != vid:
-        st.query_params[VISITOR_KEY] = vid
 
     with st.sidebar:
         st.markdown(f"### {t('app.name')}")
@@ -121,6 +115,8 @@ def frame(page_id: str) -> str:
                 path,
                 label=t(label_key),
                 icon=icon,
-                query_params={LANG_KEY: lang, VISITOR_KEY: vid},
+                query_params={LANG_KEY: lang},
             )
+        identity.resume_panel(lang)
+        identity.keep_cookie()
     return lang

@@ -37,7 +37,7 @@ from cnn_core.train.errors import (
 from cnn_core.train.snapshot import ACTIVE_STATUSES
 from ui import runtime
 from ui.charts import PALETTE, SEQUENTIAL, style
-from ui.frame import LANG_KEY, VISITOR_KEY, current_language, number, percent, t
+from ui.frame import LANG_KEY, current_language, number, percent, t
 
 ACTIVE = ACTIVE_STATUSES
 # Session-state keys of the Train page (prefix "train_") and the Evaluate page ("evaluate_").
@@ -128,7 +128,7 @@ def _reason(error: Exception) -> str:
 
 
 def link_query() -> dict:
-    return {LANG_KEY: current_language(), VISITOR_KEY: st.session_state.get(VISITOR_KEY, "")}
+    return {LANG_KEY: current_language()}  # never the visitor id: it lives in a cookie
 
 
 # ---------------------------------------------------------------------------------------------

@@ -227,6 +227,9 @@ def failure_message(exc: BaseException, settings: TrainSettings) -> tuple[str, d
 
     if isinstance(exc, FailWith):
         return exc.key, exc.args_dict
+    # Errors that carry their own catalog message (a full disk in the run store, ...).
+    if getattr(exc, "message_key", None):
+        return exc.message_key, dict(getattr(exc, "message_args", None) or {})
     if isinstance(exc, DataUnavailableError):
         return "train.error.data", {"dataset": settings.dataset}
     if isinstance(exc, SpecError):

@@ -253,7 +253,7 @@ def test_a_run_of_this_visitor_is_offered_and_used_with_one_channel(tmp_path, mo
     buf = io.BytesIO()
     paper.save(buf, "PNG")
     at = app_test(PAGE, "en", timeout=240)
-    at.query_params["vid"] = OWNER
+    at.session_state["vid"] = OWNER
     at.session_state["classify_model"] = run_choice.key
     at.run()
     assert not at.exception, texts(at.exception)

@@ -37,7 +37,7 @@ def plotly_array(value) -> np.ndarray:
 
 def open_evaluate(lang="en"):
     at = app_test(PAGE, lang=lang, timeout=120)
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     return at.run()
 
 

@@ -28,18 +28,22 @@ def test_toggle_switches_language_and_keeps_it_in_the_url():
     assert at.sidebar.radio(key="lang_toggle").value == "en"
 
 
-def test_visitor_id_is_kept_in_the_url_and_reused():
+def test_visitor_id_stays_out_of_the_url_and_an_old_url_id_is_not_adopted():
     at = app_test(None, "en").run()
     vid = at.session_state["vid"]
     assert len(vid) >= 16
-    again = app_test(None, "en")
-    again.query_params["vid"] = vid
-    again.run()
-    assert again.session_state["vid"] == vid
-    forged = app_test(None, "en")
-    forged.query_params["vid"] = "../../etc"
-    forged.run()
-    assert forged.session_state["vid"] != "../../etc"
+    assert "vid" not in at.query_params
+    at.switch_page("pages/08_train.py").run()
+    assert at.session_state["vid"] == vid  # the same session keeps it across pages
+    assert "vid" not in at.query_params
+    # Someone's old address-bar link: the id is removed from the URL and not used, and a toast
+    # says why.
+    old = app_test(None, "en")
+    old.query_params["vid"] = vid
+    old.run()
+    assert old.session_state["vid"] != vid
+    assert "vid" not in old.query_params
+    assert [toast.value for toast in old.toast] == [locales.t("identity.old_link", "en")]
 
 
 @pytest.mark.parametrize("lang", locales.LANGUAGES)

@@ -38,7 +38,7 @@ def fake_engine(monkeypatch):
 
 def open_train(lang: str = "en"):
     at = app_test(PAGE, lang=lang)
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     return at.run()
 
 
@@ -215,7 +215,7 @@ def test_continue_training_adds_epochs():
 
 def test_design_from_build_page_is_what_trains():
     at = app_test(PAGE, lang="en")
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     settings = {**fe.TrainSettings(epochs=7, optimizer="sgd_momentum").to_dict()}
     at.session_state["design"] = {"spec": TINY_SPEC, "settings": settings}
     at.run()
@@ -357,7 +357,7 @@ def test_reload_restores_the_design_from_the_url(lang):
 
     design = default_design("lenet")
     at = app_test(PAGE, lang=lang)
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     at.query_params["design"] = encode(design)
     at.run()
     no_errors(at)
@@ -370,7 +370,7 @@ def test_reload_restores_the_design_from_the_url(lang):
 
 def test_a_bad_design_link_falls_back_to_the_blog_and_says_why():
     at = app_test(PAGE, lang="pt")
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     at.query_params["design"] = "not-a-design"
     at.run()
     no_errors(at)
@@ -386,7 +386,7 @@ def test_a_design_from_build_is_kept_in_the_url():
     from cnn_core.design import encode
 
     at = app_test(PAGE, lang="en")
-    at.query_params["vid"] = VID
+    at.session_state["vid"] = VID
     design = {"spec": TINY_SPEC, "settings": fe.TrainSettings(epochs=3).to_dict()}
     at.session_state["design"] = design
     at.run()

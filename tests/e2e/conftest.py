@@ -36,6 +36,10 @@ def _chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+# The running server's runs folder (set by ``app_url``), for tests that prepare runs in it.
+_SERVER: dict[str, Path] = {}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,6 +59,7 @@ def app_url():
     _need(real_data_dir() is not None, "real datasets not found (set CNN_STUDIO_DATA)")
     port = _free_port()
     runs = tempfile.mkdtemp(prefix="cnn-studio-e2e-runs-")
+    _SERVER["runs"] = Path(runs)
     env = {
         **os.environ,
         "CNN_STUDIO_RUNS": runs,
@@ -107,6 +112,12 @@ def app_url():
         server.kill()
     log.close()
     shutil.rmtree(runs, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def app_runs_dir(app_url) -> Path:
+    """The runs folder (``CNN_STUDIO_RUNS``) of the server behind ``app_url``."""
+    return _SERVER["runs"]
 
 
 @pytest.fixture(scope="session")

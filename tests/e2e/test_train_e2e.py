@@ -49,9 +49,9 @@ def _sidebar_to(page, nav_key: str, url_path: str) -> None:
     wait_for_app(page)
 
 
-def _train_design(page, app_url: str, token: str, vid: str = "") -> None:
+def _train_design(page, app_url: str, token: str) -> None:
     """Opens the design through the Build page's link, then trains it on the Train page."""
-    page.goto(f"{app_url}/build?lang=en&design={token}" + (f"&vid={vid}" if vid else ""))
+    page.goto(f"{app_url}/build?lang=en&design={token}")
     wait_for_app(page)
     _sidebar_to(page, "nav.train", "train")
     page.get_by_role("button", name=_text("trainp.start")).click()
@@ -77,7 +77,6 @@ def test_train_watch_the_curves_then_stop_a_second_run(page, app_url):
     assert re.fullmatch(r"Accuracy: \d{1,3}\.\d\d% \| Loss: \d+\.\d{5}", code)
 
     # Evaluate: the same line, and a click on a confusion-matrix cell picks that cell.
-    vid = re.search(r"vid=([\w-]+)", page.url).group(1)
     _sidebar_to(page, "nav.evaluate", "evaluate")
     assert code in page.locator('[data-testid="stCode"]').all_inner_texts()
     matrix = page.locator('[data-testid="stPlotlyChart"]').nth(1)
@@ -96,8 +95,8 @@ def test_train_watch_the_curves_then_stop_a_second_run(page, app_url):
     )
     assert picked.count() == 3
 
-    # A second, longer run, stopped mid-epoch.
-    _train_design(page, app_url, _design(filters=32, train_size=40000, epochs=3), vid=vid)
+    # A second, longer run, stopped mid-epoch (same visitor: the cookie, not the URL, says so).
+    _train_design(page, app_url, _design(filters=32, train_size=40000, epochs=3))
     page.get_by_text(re.compile(r"^Batch \d+:")).first.wait_for()
     page.get_by_role("button", name=_text("trainp.stop")).click()
     # Stopped inside epoch 1 (of 1,250 batches): one sentence says so, with how far it got.
