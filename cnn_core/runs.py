@@ -475,9 +475,7 @@ def prune_visitor_runs(
 # --- writing ------------------------------------------------------------------------------------
 
 
-def create_run_folder(
-    owner: str, spec: dict, settings: dict, runs_dir=None, *, tags=None
-) -> Path:
+def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None, *, tags=None) -> Path:
     """Creates a run folder with its metadata, held alive by this process; returns its path.
 
     First makes room for it within ``owner``'s caps (:func:`prune_visitor_runs`, keeping one place
