@@ -45,6 +45,7 @@ __all__ = [
     "host_macs_per_second",
     "max_run_seconds",
     "max_training_bytes",
+    "record_epoch_seconds",
     "record_speed",
     "training_memory",
 ]
@@ -160,6 +161,25 @@ def record_speed(spec: ModelSpec, seconds_per_image: float) -> float | None:
         _MEASURED.append(speed)
         del _MEASURED[:-20]  # the last few are enough
     return speed
+
+
+def record_epoch_seconds(spec: ModelSpec, settings, seconds: float) -> float | None:
+    """Records the result of ``cnn_core.train.estimate_epoch_seconds`` as this host's speed.
+
+    That estimate times real training steps and scales them to the epoch's training images plus
+    a third of its validation images (a forward pass); this undoes the scaling.
+
+    Args:
+        spec: the network measured.
+        settings: the settings it was measured with (``train_size``, ``val_size``, ``dataset``).
+        seconds: the estimated seconds per epoch.
+
+    Returns:
+        The speed recorded, or ``None`` (see :func:`record_speed`).
+    """
+    train, val = _images(settings)
+    images = train + val * _FORWARD_SHARE
+    return record_speed(spec, seconds / images) if images > 0 else None
 
 
 def _forget_measurements() -> None:
