@@ -23,7 +23,11 @@ This module does not import TensorFlow.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -426,6 +430,48 @@ def prepare_image(
         rotated=rotated,
         animated=animated,
     )
+
+
+MAX_FILES_PER_PAGE = 8
+"""Most photos one page prepares at once (Classify takes several); more are left out, with a
+message, so one visitor cannot queue dozens of decodes."""
+
+_CACHE_SIZE = 8  # prepared photos kept (each <= ~3 MB: the display copy is at most 1024 px)
+_CACHE: OrderedDict[tuple, PreparedImage] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def prepare_image_cached(data: bytes, **options) -> PreparedImage:
+    """:func:`prepare_image`, remembered by the file's SHA-256, so reruns of a page do not decode
+    the same upload again.
+
+    Args:
+        data: the file's bytes.
+        **options: the keyword arguments of :func:`prepare_image` (``size``, ``channels``, ...).
+
+    Returns:
+        A :class:`PreparedImage` whose ``array`` is the caller's own copy.
+
+    Raises:
+        ImageError: as :func:`prepare_image` (refusals are not cached: they are cheap).
+    """
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"prepare_image expects bytes, got {type(data).__name__}.")
+    settings = tuple(sorted((name, repr(value)) for name, value in options.items()))
+    key = (hashlib.sha256(data).hexdigest(), settings)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is None:
+        hit = prepare_image(data, **options)
+        with _CACHE_LOCK:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return dataclasses.replace(hit, array=hit.array.copy())
 
 
 def centre_crop(im: Image.Image, aspect: float) -> Image.Image:
