@@ -69,11 +69,11 @@ _MARKDOWN_ARGS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 # An escape already in place (backslash + ASCII punctuation) is kept, so escaping is idempotent;
 # otherwise the characters that make links, images, HTML, code, emphasis, tables, LaTeX,
-# Streamlit directives and e-mail autolinks; "_" only at a word's edge (inside a word, as in
-# conv2d_1, Markdown leaves it alone).
-_SPECIAL = re.compile(r"\\[!-/:-@\[-`{-~]|[`*\[\]<>|~$:@]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_LINE_START = re.compile(r"^(\s*)([#+\-=])")
-_LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])(?=\s)")
+# Streamlit directives (":red[...]" needs its "[") and autolinks ("https://", "www.", e-mail);
+# "_" only at a word's edge (inside a word, as in conv2d_1, Markdown leaves it alone).
+_SPECIAL = re.compile(
+    r"\\[!-/:-@\[-`{-~]|[`*\[\]<>|~$@]|:(?=//)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+)
 _WWW = re.compile(r"(?i)\b(www)\.")
 
 
@@ -91,9 +91,9 @@ def escape_markdown(text: str) -> str:
     """
     text = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     text = _SPECIAL.sub(lambda m: m[0] if len(m[0]) == 2 else "\\" + m[0], text)
-    text = _WWW.sub(r"\1\\.", text)
-    text = _LIST_NUMBER.sub(lambda m: f"{m[1]}\\{m[2]}", text)  # "1. x" would start a list
-    return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
+    # Block syntax (a leading "#", "-", "1.") is left alone: values sit inside sentences, and
+    # escaping "-1x-1" would show a backslash in tables, which do not read Markdown.
+    return _WWW.sub(r"\1\\.", text)
 
 
 def escape_markdown_args(on: bool = True) -> None:

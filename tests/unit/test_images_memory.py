@@ -7,6 +7,7 @@ allocations count, not just Python objects.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -174,3 +175,32 @@ def test_the_meter_sees_pillows_own_allocations(tmp_path):
         check=True,
     )
     assert json.loads(done.stdout)["peak_mb"] >= 150
+
+
+def test_prepared_photos_are_cached_by_content(monkeypatch):
+    from cnn_core import images
+
+    calls = []
+    real = images.prepare_image
+
+    def counting(data, **options):
+        calls.append(len(data))
+        return real(data, **options)
+
+    monkeypatch.setattr(images, "prepare_image", counting)
+    images._CACHE.clear()
+    png = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(png, "PNG")
+    first = images.prepare_image_cached(png.getvalue(), size=(32, 32))
+    again = images.prepare_image_cached(bytes(png.getvalue()), size=(32, 32))
+    assert len(calls) == 1  # decoded once
+    assert (first.array == again.array).all() and first.array is not again.array
+    again.array[:] = 0  # each caller owns its array
+    assert images.prepare_image_cached(png.getvalue(), size=(32, 32)).array.any()
+    images.prepare_image_cached(png.getvalue(), size=(28, 28), channels=1)
+    assert len(calls) == 2  # another size is another entry
+    for i in range(images._CACHE_SIZE + 2):
+        other = io.BytesIO()
+        Image.new("RGB", (8, 8), (i, 0, 0)).save(other, "PNG")
+        images.prepare_image_cached(other.getvalue())
+    assert len(images._CACHE) == images._CACHE_SIZE
