@@ -105,10 +105,12 @@ def _message(key, args=None) -> str:
 
 def _reason(error: Exception) -> str:
     """The learner-facing reason of an exception: its own translated message when it has one."""
-    message = getattr(error, "message", None)
+    message, fix = getattr(error, "message", None), getattr(error, "fix", None)
     if callable(message):
         try:
-            return str(message(current_language()))
+            text = str(message(current_language()))
+            # An admission refusal also says what to change (cnn_core.admission).
+            return f"{text} {fix(current_language())}" if callable(fix) else text
         except Exception:  # a message method with another signature
             pass
     key = getattr(error, "key", None)

@@ -139,3 +139,12 @@ def test_too_many_photos_are_cut_to_the_limit_with_a_message():
     warning = locales.t("images.too_many_files", "en", count=len(photos), limit=MAX_FILES_PER_PAGE)
     assert warning in [w.value for w in at.warning]
     assert len(at.selectbox(key="classify_pick").options) == MAX_FILES_PER_PAGE
+
+
+def test_the_train_page_shows_an_admission_refusal_with_its_fix():
+    from ui import training
+
+    err = admission.AdmissionError("num_classes", classes=100, dataset="cifar10", expected=10)
+    text = training._reason(err)
+    lang = training.current_language()
+    assert text == f"{err.message(lang)} {err.fix(lang)}"
