@@ -7,10 +7,11 @@ works out from the spec alone (no TensorFlow, no Keras) whether this host can ta
 - memory at the run's **real** batch size: every layer's activations for one batch (kept for
   backpropagation), plus weights, their gradients and the optimizer's slots; and the test-set
   pass, which runs batches of :data:`EVAL_BATCH` images whatever the training batch;
-- compute: the smallest useful piece of the run (its first epoch, or its time budget when that is
-  shorter, one validation pass and the test pass) must fit in the host's run-time cap
-  (:func:`max_run_seconds`). Longer runs are admitted: the cap ends them by itself, keeping their
-  weights, and :func:`estimate_run` says beforehand how far they will get.
+- compute: the smallest useful piece of the run must fit in the host's run-time cap
+  (:func:`max_run_seconds`): :data:`MIN_TRAIN_IMAGES` training images (or the whole epoch, or the
+  time budget, when shorter) and the smallest test the engine scores (:data:`MIN_TEST_IMAGES`).
+  Longer runs are admitted: the cap ends them by itself, keeping their weights (validation and
+  test subsampled to fit), and :func:`estimate_run` says beforehand how far they will get.
 
 A refusal is an :class:`AdmissionError` that names what is too big, by how much, and a fix, in the
 visitor's language (catalog ``cnn_core/locales/admission.py``).
@@ -38,6 +39,8 @@ __all__ = [
     "DEFAULT_MACS_PER_S",
     "DEFAULT_MAX_RUN_S",
     "EVAL_BATCH",
+    "MIN_TEST_IMAGES",
+    "MIN_TRAIN_IMAGES",
     "AdmissionError",
     "RunEstimate",
     "check_admission",
@@ -57,6 +60,13 @@ DATASET_CLASSES = 10
 # Images in each dataset's training and test sets.
 _TRAIN_IMAGES = {"cifar10": 50_000, "mnist": 60_000, "fashion_mnist": 60_000}
 _TEST_IMAGES = 10_000
+
+#: The least training that is worth a place in the queue: about 9% of CIFAR-10's training split.
+#: A network that cannot see this many images within the cap is refused; counted in images, not
+#: epochs, so runs on a small ``train_size`` and tests with a few hundred images are judged alike.
+MIN_TRAIN_IMAGES = 4000
+#: The smallest test subsample the engine scores when the full test set does not fit in the cap.
+MIN_TEST_IMAGES = 1000
 _DEFAULT_VAL_SIZE = 5000
 
 #: Run-time cap when ``CNN_STUDIO_MAX_RUN_S`` is not set: ten minutes, so a workshop's queue moves.
@@ -261,8 +271,8 @@ class RunEstimate:
         epoch_s: one epoch of training.
         train_s: all the training asked for (epochs, or the time budget when that ends first).
         eval_s: the validation passes plus the test pass.
-        minimum_s: the smallest useful piece: the first epoch (or the budget, if shorter), one
-            validation pass and the test.
+        minimum_s: the smallest useful piece: :data:`MIN_TRAIN_IMAGES` training images (or the
+            epoch, or the time budget, when shorter) and :data:`MIN_TEST_IMAGES` test images.
         cap_s: the host's run-time cap (:func:`max_run_seconds`).
         macs_per_s: the speed assumed.
     """
@@ -324,12 +334,15 @@ def estimate_run(
         epochs_run = max(1, math.ceil(train_s / epoch_s)) if epoch_s > 0 else epochs
     else:
         epochs_run = epochs
-    first = min(epoch_s, float(budget)) if budget else epoch_s
+    first = min(epoch_s, min(train_images, MIN_TRAIN_IMAGES) * macs / speed)
+    if budget:
+        first = min(first, float(budget))
+    least_test_s = min(_TEST_IMAGES, MIN_TEST_IMAGES) * macs * _FORWARD_SHARE / speed
     return RunEstimate(
         epoch_s=epoch_s,
         train_s=train_s,
         eval_s=epochs_run * val_s + test_s,
-        minimum_s=first + val_s + test_s,
+        minimum_s=first + least_test_s,
         cap_s=max_run_seconds(),
         macs_per_s=speed,
     )
@@ -470,10 +483,10 @@ def _check_compute(spec: ModelSpec, summary: Summary, settings, purpose, extra_e
     estimate = estimate_run(spec, settings, extra_epochs=extra_epochs, summary=summary)
     if estimate.minimum_s <= estimate.cap_s:
         return
-    # How many training images would make one epoch (plus validation and test) fit.
-    per_image = estimate.epoch_s / max(1, _images(settings)[0])
-    spare = estimate.cap_s - (estimate.minimum_s - min(estimate.epoch_s, estimate.minimum_s))
-    fit_images = int(spare / per_image) if per_image > 0 and spare > 0 else 0
+    # How many training images fit in the cap beside the smallest test.
+    per_image = max(summary.total_macs, 1) / estimate.macs_per_s
+    spare = estimate.cap_s - MIN_TEST_IMAGES * per_image * _FORWARD_SHARE
+    fit_images = int(spare / per_image) if spare > 0 else 0
     raise AdmissionError(
         # Too few images to learn anything from: only a smaller network helps.
         "compute" if fit_images >= 1000 else "compute_network",
@@ -482,6 +495,7 @@ def _check_compute(spec: ModelSpec, summary: Summary, settings, purpose, extra_e
         times=round(estimate.minimum_s / estimate.cap_s, 1),
         mmacs=round(summary.total_macs / 1e6, 1),
         fit_images=fit_images,
+        least=min(_images(settings)[0], MIN_TRAIN_IMAGES),
     )
 
 
@@ -490,8 +504,8 @@ def check_admission(spec, settings, *, purpose: str = "train", extra_epochs: int
 
     No TensorFlow, no Keras: everything comes from :func:`cnn_core.spec.summarize`. Checks, in
     order: the dataset's input shape and classes; memory at the run's batch size (training and the
-    test pass); for ``"train"`` and ``"continue"``, that the first epoch (or the time budget, if
-    shorter), a validation pass and the test fit in :func:`max_run_seconds`; for ``"measure"``,
+    test pass); for ``"train"`` and ``"continue"``, that the smallest useful run (see
+    :class:`RunEstimate`, ``minimum_s``) fits in :func:`max_run_seconds`; for ``"measure"``,
     that the speed measurement itself takes at most :data:`MEASURE_MAX_S`.
 
     Args:

@@ -50,16 +50,16 @@ STRINGS = {
     },
     # ---- Compute -----------------------------------------------------------------------------
     "admission.error.compute": {
-        "pt": "Só a primeira época, com a validação e o teste, levaria cerca de {need_s} neste servidor; cada treino pode usar no máximo {limit_s} ({times} vezes demais). A rede faz {mmacs} milhões de multiplicações por imagem.",
-        "en": "The first epoch alone, with validation and the test, would take about {need_s} on this server; each run may use at most {limit_s} ({times} times too long). The network does {mmacs} million multiplications per image.",
+        "pt": "Treinar com {least} imagens (o mínimo que vale a pena) e fazer um teste curto levaria cerca de {need_s} neste servidor; cada treino pode usar no máximo {limit_s} ({times} vezes demais). A rede faz {mmacs} milhões de multiplicações por imagem.",
+        "en": "Training on {least} images (the least worth doing) and a short test would take about {need_s} on this server; each run may use at most {limit_s} ({times} times too long). The network does {mmacs} million multiplications per image.",
     },
     "admission.fix.compute": {
         "pt": "Use menos filtros ou camadas, um pooling mais cedo, ou treine com no máximo {fit_images} imagens.",
         "en": "Use fewer filters or layers, pool earlier, or train on at most {fit_images} images.",
     },
     "admission.error.compute_network": {
-        "pt": "Só a primeira época, com a validação e o teste, levaria cerca de {need_s} neste servidor; cada treino pode usar no máximo {limit_s} ({times} vezes demais). A rede faz {mmacs} milhões de multiplicações por imagem.",
-        "en": "The first epoch alone, with validation and the test, would take about {need_s} on this server; each run may use at most {limit_s} ({times} times too long). The network does {mmacs} million multiplications per image.",
+        "pt": "Treinar com {least} imagens (o mínimo que vale a pena) e fazer um teste curto levaria cerca de {need_s} neste servidor; cada treino pode usar no máximo {limit_s} ({times} vezes demais). A rede faz {mmacs} milhões de multiplicações por imagem.",
+        "en": "Training on {least} images (the least worth doing) and a short test would take about {need_s} on this server; each run may use at most {limit_s} ({times} times too long). The network does {mmacs} million multiplications per image.",
     },
     "admission.fix.compute_network": {
         "pt": "Use menos filtros ou camadas, ou um pooling mais cedo: mesmo com poucas imagens, esta rede não cabe no tempo.",

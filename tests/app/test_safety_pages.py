@@ -33,11 +33,11 @@ def _errors(at) -> list[str]:
 
 
 def test_build_page_shows_what_the_host_will_not_run(monkeypatch):
-    monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "20")
+    monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "10")
     at = app_test(BUILD, lang="en").run()
     assert not at.exception, at.exception
     shown = " ".join(_errors(at))
-    assert "20 s" in shown and "first epoch" in shown  # what, by how much
+    assert "10 s" in shown and "4,000 images" in shown  # what, by how much
     assert "fewer filters" in shown  # and a fix
 
 
