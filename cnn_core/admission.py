@@ -334,7 +334,7 @@ def estimate_run(
         epochs_run = max(1, math.ceil(train_s / epoch_s)) if epoch_s > 0 else epochs
     else:
         epochs_run = epochs
-    first = min(epoch_s, min(train_images, MIN_TRAIN_IMAGES) * macs / speed)
+    first = min(train_images, MIN_TRAIN_IMAGES) * macs / speed
     if budget:
         first = min(first, float(budget))
     least_test_s = min(_TEST_IMAGES, MIN_TEST_IMAGES) * macs * _FORWARD_SHARE / speed
