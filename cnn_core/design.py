@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from cnn_core import locales
+from cnn_core.admission import AdmissionError, check_admission
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, summarize
 from cnn_core.train.settings import SCHEMA, check_value
@@ -241,6 +242,10 @@ def check_design(data) -> dict:
     settings, problems = check_settings(data.get("settings", {}))
     if problems:
         raise DesignError(problems)
+    try:  # the same admission check as training: a link must not carry what the host can't run
+        check_admission(spec, settings)
+    except AdmissionError as error:
+        raise DesignError([DesignProblem("admission", spec_problem=error)]) from error
     return {"spec": spec.to_dict(), "settings": settings}
 
 

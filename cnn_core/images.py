@@ -8,7 +8,12 @@ Uploads are untrusted: anything can arrive under a ``.jpg`` name. :func:`prepare
   PSD, EPS, which would call Ghostscript, ...);
 - checks the pixel count from the header against :data:`MAX_PIXELS` *before* decoding, so a tiny
   file declaring a 20000x20000 picture (a decompression bomb) is rejected without allocating it;
-- decodes only the first frame of animations.
+- decodes only the first frame of animations;
+- keeps memory bounded (at most ~+250 MB for the biggest file accepted, against +1 GB before):
+  JPEGs are decoded at 1/2-1/8 scale (``Image.draft``); other formats, which cannot be, are
+  shrunk by a whole factor in their own mode, a thin band at a time, and converted (16-bit,
+  palette, transparency) only once small. WebP, whose decoder keeps several full-size copies,
+  has a lower pixel limit (:data:`MAX_WEBP_PIXELS`).
 
 Every refusal is an :class:`ImageError` with a short ``code`` and a message in the visitor's
 language; nothing else escapes, so a page can show the message and carry on.
@@ -18,11 +23,15 @@ This module does not import TensorFlow.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from cnn_core import locales
 
@@ -33,6 +42,13 @@ MAX_PIXELS = 40_000_000
 """Largest picture accepted, in pixels (a 50 MP phone photo is ~8160x6120 = 50 M; 40 M keeps the
 worst-case decoded RGBA buffer near 160 MB). Below Pillow's own ``MAX_IMAGE_PIXELS``, so our check
 fires first; Pillow's ``DecompressionBombError``/``Warning`` are still caught and reported."""
+
+MAX_WEBP_PIXELS = 16_000_000
+"""Largest WebP picture accepted, in pixels. Pillow's WebP decoder cannot decode at a smaller
+scale and holds about four full-size RGBA copies while decoding (~15 bytes per pixel: 40 MP measured
++611 MB); 16 MP (a 12 MP phone photo fits) keeps it near 250 MB."""
+
+_PIXEL_LIMITS = {"WEBP": MAX_WEBP_PIXELS}
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")
 """Pillow format ids we decode. JPEG also covers MPO (multi-picture JPEG from some cameras)."""
@@ -192,26 +208,102 @@ def _open(data: bytes) -> Image.Image:
         raise ImageError("corrupt") from exc
 
 
-def _to_rgb(im: Image.Image, background: tuple[int, int, int]) -> Image.Image:
-    """Converts any decoded mode to RGB; transparent pixels become ``background``."""
+def _to_rgb(im: Image.Image, background: tuple[int, int, int], sixteen_bit: bool) -> Image.Image:
+    """Converts a (small, already shrunk) picture to RGB; transparent pixels become ``background``.
+
+    Args:
+        im: the picture in a working mode (see :func:`_working_mode`).
+        background: RGB colour placed behind transparent pixels.
+        sixteen_bit: whether the file stored 16-bit values (rescaled, not clipped at 255).
+    """
     mode = im.mode
-    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+    if mode in ("I", "F"):
         values = np.asarray(im, dtype=np.float64)
         # 16-bit data must be rescaled, not clipped at 255 (which would turn it nearly white).
-        top = 65535.0 if mode.startswith("I;16") or values.max(initial=0) > 255 else 255.0
+        top = 65535.0 if sixteen_bit or values.max(initial=0) > 255 else 255.0
         if mode == "F" and values.max(initial=0) <= 1.0:
             top = 1.0
         gray = np.clip(np.rint(values / top * 255.0), 0, 255).astype(np.uint8)
         im = Image.fromarray(gray, mode="L")
         mode = "L"
-    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
-    if has_alpha:
+    if mode in ("RGBA", "LA", "RGBa", "La"):
         rgba = im.convert("RGBA")
         base = Image.new("RGBA", rgba.size, (*background, 255))
         return Image.alpha_composite(base, rgba).convert("RGB")
     if mode == "RGB":
         return im
     return im.convert("RGB")
+
+
+# Modes Image.reduce() works in (Pillow 10-13); others are converted band by band first.
+_REDUCIBLE = frozenset(("L", "LA", "La", "RGB", "RGBA", "RGBa", "I", "F", "CMYK"))
+# Rows converted at a time while shrinking: bounds the temporary copy to a thin band.
+_BAND_ROWS = 256
+
+
+def _working_mode(im: Image.Image) -> str:
+    """The mode a decoded picture is shrunk in: its own when possible, keeping transparency."""
+    mode, transparent = im.mode, "transparency" in im.info
+    if mode in ("P", "PA"):
+        return "RGBA" if transparent or mode == "PA" else "RGB"
+    if mode == "1":
+        return "L"
+    if mode.startswith("I;16"):
+        return "I"
+    if transparent and mode in ("L", "RGB"):
+        return "LA" if mode == "L" else "RGBA"
+    return mode if mode in _REDUCIBLE else "RGB"
+
+
+def _convert(band: Image.Image, mode: str, transparency) -> Image.Image:
+    if band.mode == mode:
+        return band
+    if transparency is not None:
+        band.info["transparency"] = transparency
+    return band.convert(mode)
+
+
+def _shrink_native(im: Image.Image, max_side: int) -> Image.Image:
+    """Shrinks a decoded picture by a whole factor *before* converting it.
+
+    Converting a 40-megapixel palette or 16-bit picture to RGBA (and compositing it) would take
+    several copies of 160 MB each; here a thin band at a time is converted to the working mode
+    and box-reduced (``Image.reduce``: the mean of each ``factor x factor`` block, with alpha
+    premultiplied), so besides the decoded picture only the small result and one band exist.
+
+    Args:
+        im: the decoded picture (any mode).
+        max_side: the result's longer side ends between ``max_side`` and ``2 * max_side``.
+
+    Returns:
+        A new image in :func:`_working_mode`, or a converted copy when no shrinking is needed.
+    """
+    mode = _working_mode(im)
+    transparency = im.info.get("transparency")
+    width, height = im.size
+    factor = max(1, max(width, height) // max(1, max_side))
+    if factor == 1:
+        return _convert(im.copy() if im.mode == mode else im, mode, transparency)
+    out = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    rows = factor * max(1, _BAND_ROWS // factor)
+    for top in range(0, height, rows):
+        band = im.crop((0, top, width, min(height, top + rows)))
+        small = _convert(band, mode, transparency).reduce(factor)
+        out.paste(small, (0, top // factor))
+        del band, small
+    return out
+
+
+# EXIF orientation -> the transpose that turns the picture upright (as ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _fit_size(width: int, height: int, max_side: int) -> tuple[int, int]:
@@ -274,13 +366,14 @@ def prepare_image(
         src_w, src_h = im.size
         if src_w < 1 or src_h < 1:
             raise ImageError("corrupt")
-        if src_w * src_h > MAX_PIXELS:
+        fmt = im.format or ""
+        most = _PIXEL_LIMITS.get(fmt, MAX_PIXELS)
+        if src_w * src_h > most:
             raise ImageError(
                 "too_many_pixels",
                 pixels=f"{src_w}x{src_h}",
-                limit=f"{MAX_PIXELS / 1e6:.0f}",
+                limit=f"{most / 1e6:.0f}",
             )
-        fmt = im.format or ""
         source_mode = im.mode
         animated = bool(getattr(im, "is_animated", False))
         if fmt in ("JPEG", "MPO"):
@@ -300,15 +393,17 @@ def prepare_image(
         except Exception as exc:  # truncated or damaged data: Pillow raises many types
             raise ImageError("corrupt") from exc
 
+        orientation = _orientation(im)
         try:
-            upright = ImageOps.exif_transpose(im)
-        except Exception:  # a broken EXIF block should not cost the picture its upload
-            upright = im
-        rotated = upright is not im and _orientation(im) in (2, 3, 4, 5, 6, 7, 8)
-        try:
-            rgb = _to_rgb(upright, tuple(int(c) for c in background))
+            # Shrink first, convert after: the full-size picture is never copied or converted.
+            small = _shrink_native(im, max_side)
+            upright = small.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else small
+            rgb = _to_rgb(
+                upright, tuple(int(c) for c in background), source_mode.startswith("I;16")
+            )
         except Exception as exc:
             raise ImageError("corrupt") from exc
+        rotated = orientation in _UPRIGHT
     finally:
         im.close()
 
@@ -335,6 +430,48 @@ def prepare_image(
         rotated=rotated,
         animated=animated,
     )
+
+
+MAX_FILES_PER_PAGE = 8
+"""Most photos one page prepares at once (Classify takes several); more are left out, with a
+message, so one visitor cannot queue dozens of decodes."""
+
+_CACHE_SIZE = 8  # prepared photos kept (each <= ~3 MB: the display copy is at most 1024 px)
+_CACHE: OrderedDict[tuple, PreparedImage] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def prepare_image_cached(data: bytes, **options) -> PreparedImage:
+    """:func:`prepare_image`, remembered by the file's SHA-256, so reruns of a page do not decode
+    the same upload again.
+
+    Args:
+        data: the file's bytes.
+        **options: the keyword arguments of :func:`prepare_image` (``size``, ``channels``, ...).
+
+    Returns:
+        A :class:`PreparedImage` whose ``array`` is the caller's own copy.
+
+    Raises:
+        ImageError: as :func:`prepare_image` (refusals are not cached: they are cheap).
+    """
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"prepare_image expects bytes, got {type(data).__name__}.")
+    settings = tuple(sorted((name, repr(value)) for name, value in options.items()))
+    key = (hashlib.sha256(data).hexdigest(), settings)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is None:
+        hit = prepare_image(data, **options)
+        with _CACHE_LOCK:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return dataclasses.replace(hit, array=hit.array.copy())
 
 
 def centre_crop(im: Image.Image, aspect: float) -> Image.Image:

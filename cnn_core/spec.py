@@ -34,6 +34,7 @@ __all__ = [
     "ACTIVATIONS",
     "LAYER_TYPES",
     "MAX_ACTIVATION_BYTES",
+    "MAX_CLASSES",
     "MAX_PARAMS",
     "MEMORY_BATCH_SIZE",
     "PROBLEM_CODES",
@@ -56,6 +57,9 @@ __all__ = [
 #: Largest parameter count accepted (20M float32 weights = 80 MB; with gradients and two Adam
 #: slots ~320 MB).
 MAX_PARAMS = 20_000_000
+#: Most classes a spec may score. The datasets here have 10; a crafted design with 40,000 would
+#: cost a 40,000 x 40,000 confusion matrix (~12 GB) at the end of its run.
+MAX_CLASSES = 1000
 #: Training batch size used to estimate activation memory (the blog's batch size).
 MEMORY_BATCH_SIZE = 32
 #: Largest activation memory accepted for one training batch: the per-image float32 activations of
@@ -392,8 +396,10 @@ class ModelSpec:
             or not all(_is_int(v) and v >= 1 for v in shape)
         ):
             problems.append(_problem("bad_input_shape", value=_short(shape)))
-        if not _is_int(self.num_classes) or self.num_classes < 2:
-            problems.append(_problem("bad_num_classes", value=_short(self.num_classes)))
+        if not _is_int(self.num_classes) or not 2 <= self.num_classes <= MAX_CLASSES:
+            problems.append(
+                _problem("bad_num_classes", value=_short(self.num_classes), most=MAX_CLASSES)
+            )
         if not isinstance(self.name, str):
             problems.append(_problem("bad_name", value=_short(self.name)))
         if problems:

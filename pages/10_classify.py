@@ -64,7 +64,7 @@ with other_col:
     if st.toggle(t("classify.camera_toggle"), key="classify_camera_on"):
         shot = st.camera_input(t("classify.camera"), key="classify_camera")
 
-photos = [cl.Photo(f.name, f.getvalue()) for f in files or []]
+photos = [cl.Photo(f.name, f.getvalue()) for f in cl.limit_files(files)]
 sample_photo = None
 if shot is not None:
     photos.append(cl.Photo(t("classify.camera_name"), shot.getvalue()))

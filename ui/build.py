@@ -499,14 +499,18 @@ def load_preset() -> None:
 
 def recipe_problem(design: dict, lang: str) -> str | None:
     """Why the settings' whitening or half-size start cannot train this network, if they can't."""
+    from cnn_core.admission import AdmissionError, check_admission
     from cnn_core.spec import ModelSpec
     from cnn_core.train import RecipeError, TrainSettings, check_recipe
 
     try:
         spec = ModelSpec.from_dict(design["spec"])
         check_recipe(spec, TrainSettings.from_dict(design["settings"]))
+        check_admission(spec, design["settings"])
     except RecipeError as error:
         return error.message(lang)
+    except AdmissionError as error:  # what this host will not run, by how much, and a fix
+        return f"{error.message(lang)} {error.fix(lang)}"
     except Exception:  # other problems are shown next to their own widgets
         return None
     return None
@@ -784,15 +788,22 @@ def estimate_key(design: dict) -> str:
 def measure_speed() -> None:
     """Measures the seconds per epoch on this machine (imports TensorFlow on first use)."""
     design = get_design()
+    from cnn_core.admission import AdmissionError, check_admission, record_epoch_seconds
     from cnn_core.train import TrainSettings, estimate_epoch_seconds
 
     spec = ModelSpec.from_dict(design["spec"])
     settings = TrainSettings.from_dict(design["settings"])
     try:
+        check_admission(spec, settings, purpose="measure")
         seconds = float(estimate_epoch_seconds(spec, settings))
     except SpecError as error:
         flash("error", error.message(current_language()))
         return
+    except AdmissionError as error:
+        lang = current_language()
+        flash("error", f"{error.message(lang)} {error.fix(lang)}")
+        return
+    record_epoch_seconds(spec, settings, seconds)  # this host's real speed, for admission
     st.session_state[_ESTIMATE] = (estimate_key(design), seconds)
 
 

@@ -171,6 +171,16 @@ def target_of(input_shape) -> tuple[tuple[int, int], int]:
     return (height, width), channels
 
 
+def limit_files(files: list | None) -> list:
+    """The first :data:`cnn_core.images.MAX_FILES_PER_PAGE` uploads, with a message if more came."""
+    files = list(files or [])
+    if len(files) > images.MAX_FILES_PER_PAGE:
+        limit = images.MAX_FILES_PER_PAGE
+        text = t("images.too_many_files", count=len(files), limit=limit)
+        st.warning(text, icon=":material/filter_list:")
+    return files[: images.MAX_FILES_PER_PAGE]
+
+
 def handle_upload(photo: Photo, input_shape, lang: str) -> Upload:
     """Prepares one uploaded photo for a model; never raises for a bad file.
 
@@ -185,7 +195,7 @@ def handle_upload(photo: Photo, input_shape, lang: str) -> Upload:
     size, channels = target_of(input_shape)
     started = time.perf_counter()
     try:
-        prepared = images.prepare_image(photo.data, size=size, channels=channels)
+        prepared = images.prepare_image_cached(photo.data, size=size, channels=channels)
     except ImageError as err:
         return Upload(photo, None, err.message(lang), time.perf_counter() - started)
     return Upload(photo, prepared, None, time.perf_counter() - started)

@@ -394,14 +394,14 @@ def image_picker(key: str, *, allow_upload: bool = True, size: int = 32) -> tupl
         text = t("concepts.picker.sample_desc", name=names[label], number=which)
         return resize(image, size), text
     if source == "upload":
-        from cnn_core.images import UPLOAD_TYPES, ImageError, prepare_image
+        from cnn_core.images import UPLOAD_TYPES, ImageError, prepare_image_cached
 
         upload = st.file_uploader(
             t("concepts.picker.upload"), type=UPLOAD_TYPES, key=f"{key}_upload"
         )
         if upload is not None:
             try:
-                prepared = prepare_image(upload.getvalue(), size=(size, size))
+                prepared = prepare_image_cached(upload.getvalue(), size=(size, size))
                 return prepared.array, t("concepts.picker.upload_desc")
             except ImageError as err:
                 st.error(err.message(current_language()))

@@ -122,6 +122,9 @@ def _message(key, args=None) -> str:
 
 def _reason(error: Exception) -> str:
     """The learner-facing reason of an exception: its own translated message when it has one."""
+    if isinstance(error, AdmissionError):  # a refusal also says what to change
+        lang = current_language()
+        return f"{error.message(lang)} {error.fix(lang)}"
     if isinstance(error, EXPLAINED_ERRORS):
         return error.message(current_language())
     return t("trainp.reason.generic", kind=type(error).__name__)

@@ -8,10 +8,12 @@ each other's text. Numbers are written per language here too (:func:`format_numb
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import math
 import numbers
 import pkgutil
+import re
 import string
 from functools import cache
 
@@ -56,13 +58,66 @@ def normalize_language(value: str | None) -> str | None:
     return head if head in LANGUAGES else None
 
 
+# --- Visitor text inside Markdown ---------------------------------------------------------------
+# Streamlit renders most text as Markdown (GitHub-flavoured, plus its own ``:red[...]``,
+# ``:material/icon:`` and ``$LaTeX$``). Values filled into catalog texts can come from visitors (a
+# design's name, an argument name from a shared link, a file name), so while a page is drawing
+# they are escaped: the catalog's own Markdown stays, theirs shows as typed.
+
+_MARKDOWN_ARGS: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "cnn_studio_markdown_args", default=False
+)
+# An escape already in place (backslash + ASCII punctuation) is kept, so escaping is idempotent;
+# otherwise the characters that make links, images, HTML, code, emphasis, tables, LaTeX,
+# Streamlit directives (":red[...]" needs its "[") and autolinks ("https://", "www.", e-mail);
+# "_" only at a word's edge (inside a word, as in conv2d_1, Markdown leaves it alone).
+_SPECIAL = re.compile(
+    r"\\[!-/:-@\[-`{-~]|[`*\[\]<>|~$@]|:(?=//)|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+)
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
+def escape_markdown(text: str) -> str:
+    """Escapes ``text`` so that Markdown (and Streamlit's extensions) show it as typed.
+
+    Idempotent: escaping twice gives the same text as escaping once. Line breaks become spaces
+    (a value is one line inside a sentence).
+
+    Args:
+        text: visitor-supplied text, e.g. ``"[Sign in](https://example.invalid)"``.
+
+    Returns:
+        The text with backslash escapes, e.g. ``"\\[Sign in\\](https\\://example.invalid)"``.
+    """
+    text = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = _SPECIAL.sub(lambda m: m[0] if len(m[0]) == 2 else "\\" + m[0], text)
+    # Block syntax (a leading "#", "-", "1.") is left alone: values sit inside sentences, and
+    # escaping "-1x-1" would show a backslash in tables, which do not read Markdown.
+    return _WWW.sub(r"\1\\.", text)
+
+
+def escape_markdown_args(on: bool = True) -> None:
+    """Turns escaping of :func:`t`'s string arguments on (or off) for the current context.
+
+    The app turns it on at the top of every page run (one Streamlit script thread); the library,
+    the command line and training threads keep plain text.
+    """
+    _MARKDOWN_ARGS.set(bool(on))
+
+
+def escaping_markdown_args() -> bool:
+    """Whether :func:`t` escapes string arguments in the current context."""
+    return _MARKDOWN_ARGS.get()
+
+
 def t(key: str, lang: str, /, **kwargs) -> str:
     """Looks up ``key`` in ``lang`` and fills ``{placeholders}`` from ``kwargs``.
 
     Args:
         key: catalog key, e.g. ``"home.title"``.
         lang: ``"pt"`` or ``"en"`` (anything else falls back to the default language).
-        **kwargs: values for the placeholders in the text.
+        **kwargs: values for the placeholders in the text. While a page draws
+            (:func:`escape_markdown_args`), string values are escaped for Markdown.
 
     Returns:
         The translated text.
@@ -74,6 +129,8 @@ def t(key: str, lang: str, /, **kwargs) -> str:
     if entry is None:
         raise MissingStringError(key)
     text = entry.get(normalize_language(lang) or DEFAULT_LANGUAGE) or entry[DEFAULT_LANGUAGE]
+    if kwargs and _MARKDOWN_ARGS.get():
+        kwargs = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in kwargs.items()}
     return text.format(**kwargs) if kwargs else text
 
 

@@ -25,4 +25,8 @@ STRINGS = {
         "pt": "Não deu para ler a imagem: o arquivo parece danificado ou incompleto.",
         "en": "The picture could not be read: the file seems damaged or incomplete.",
     },
+    "images.too_many_files": {
+        "pt": "Você escolheu {count} arquivos; esta página analisa até {limit} de cada vez. Usamos os {limit} primeiros.",
+        "en": "You chose {count} files; this page looks at up to {limit} at a time. We used the first {limit}.",
+    },
 }

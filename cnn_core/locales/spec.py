@@ -62,8 +62,8 @@ STRINGS = {
         "en": "Use [32, 32, 3] for CIFAR-10 or [28, 28, 1] for MNIST.",
     },
     "spec.problem.bad_num_classes": {
-        "pt": "O número de classes {value} não serve: precisa ser um inteiro a partir de 2.",
-        "en": "The number of classes {value} does not work: it must be a whole number of at least 2.",
+        "pt": "O número de classes {value} não serve: precisa ser um inteiro de 2 a {most}.",
+        "en": "The number of classes {value} does not work: it must be a whole number from 2 to {most}.",
     },
     "spec.fix.bad_num_classes": {
         "pt": "CIFAR-10, MNIST e Fashion-MNIST têm 10 classes.",

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from cnn_core import design as designs
 from cnn_core import locales
+from cnn_core.admission import AdmissionError, check_admission
 from cnn_core.presets import PRESET_NAMES, get_preset
-from cnn_core.spec import summarize
+from cnn_core.spec import ModelSpec, summarize
 from tests.conftest import ROOT
 
 
@@ -97,6 +98,13 @@ def test_any_valid_design_survives_the_url(chosen, filters, padding):
     spec["layers"][0]["filters"] = filters
     spec["layers"][0]["padding"] = padding
     design = {"spec": spec, "settings": {**designs.default_settings(), **chosen}}
+    try:  # links go through the host's admission check, like training
+        check_admission(ModelSpec.from_dict(spec), design["settings"])
+    except AdmissionError:
+        with pytest.raises(designs.DesignError) as info:
+            designs.decode(designs.encode(design))
+        assert _codes(info.value) == ["admission"]
+        return
     assert designs.decode(designs.encode(design)) == design
 
 
