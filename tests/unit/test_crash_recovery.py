@@ -24,7 +24,7 @@ from cnn_core.train import TrainSettings, start_training
 from tests.unit.conftest import small_cifar
 
 spec = ModelSpec.from_json(sys.argv[3])
-settings = TrainSettings(optimizer="adam", learning_rate=0.003, batch_size=50, epochs=500,
+settings = TrainSettings(optimizer="adam", learning_rate=0.003, batch_size=50, epochs=200,
                          val_size=100)
 data = small_cifar(Path(sys.argv[2]), 300)
 handle = start_training(spec, settings, owner="gil", runs_dir=sys.argv[1], data=data)
