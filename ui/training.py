@@ -286,10 +286,12 @@ def show_design(spec: dict, settings: dict, from_build: bool, run_id: str | None
 def _start(owner: str, spec: dict, settings: dict) -> None:
     """Button callback: starts a run, or records why it could not start."""
     from cnn_core.spec import ModelSpec, SpecError
+    from ui import workshop
 
     eng = engine()
     for key in (BUSY_KEY, ERROR_KEY):
         st.session_state.pop(key, None)
+    spec, settings = workshop.prepare_run(spec, settings)  # a lesson's locks and time budget
     try:
         settings_obj = eng.TrainSettings.from_dict(settings)
         handle = eng.start_training(ModelSpec.from_dict(spec), settings_obj, owner=owner)
@@ -303,6 +305,7 @@ def _start(owner: str, spec: dict, settings: dict) -> None:
         st.session_state[ERROR_KEY] = t("trainp.start_failed", reason=_reason(error))
         return
     st.session_state[HANDLE_KEY] = handle
+    workshop.record_run(handle.run_id, owner, spec, settings)
 
 
 def _continue(owner: str) -> None:

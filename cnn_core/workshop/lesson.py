@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from cnn_core import design as designs
 from cnn_core.locales import LANGUAGES
+from cnn_core.spec import ModelSpec, summarize
 from cnn_core.workshop.challenge import Challenge
 from cnn_core.workshop.errors import WorkshopError
 
@@ -204,6 +205,14 @@ def check_lesson(lesson: Lesson, now: float | None = None) -> Lesson:
         design = designs.check_design(lesson.design)
     except designs.DesignError as error:
         raise WorkshopError("design_invalid", detail=error) from error
+    # A readable network can still be one that cannot train (a kernel larger than its input):
+    # every student would start from a dead end, so the instructor hears it now.
+    errors = summarize(ModelSpec.from_dict(design["spec"])).errors
+    if errors:
+        detail = designs.DesignError(
+            [designs.DesignProblem("spec", spec_problem=p) for p in errors]
+        )
+        raise WorkshopError("design_invalid", detail=detail)
     if lesson.challenge is not None:
         lesson.challenge.check()
     return replace(lesson, title=title, steps=tuple(steps), design=design)

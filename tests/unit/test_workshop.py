@@ -109,6 +109,15 @@ def test_invalid_design_message_explains_the_design_in_the_visitors_language():
     assert pt != en and "\n" in en
 
 
+def test_a_network_that_cannot_train_is_refused_with_its_reason():
+    spec = tiny_spec()
+    spec["layers"][0]["kernel_size"] = [40, 40]  # larger than the 32x32 input
+    with pytest.raises(WorkshopError) as caught:
+        check_lesson(make_lesson(design={"spec": spec, "settings": {}}))
+    assert caught.value.code == "design_invalid"
+    assert "1" in caught.value.message("en").split("\n", 1)[1]  # names the layer
+
+
 def test_lesson_round_trips_through_dict():
     lesson = check_lesson(make_lesson())
     again = Lesson.from_dict(lesson.to_dict())
