@@ -133,11 +133,12 @@ if saved:
     st.success(t("workshop.instr.saved", code=code), icon=":material/check_circle:")
     link = uw.student_link(code, lesson.language)
     qr_col, links_col = st.columns([1, 2])
+    qr = uw.qr_png(link)
     with qr_col:
-        st.image(uw.qr_png(link), caption=t("workshop.instr.qr_caption", code=code), width=260)
+        st.image(qr, caption=t("workshop.instr.qr_caption", code=code), width=260)
         st.download_button(
             t("workshop.instr.qr_download"),
-            data=uw.qr_png(link),
+            data=qr,
             file_name=f"lesson-{code}.png",
             mime="image/png",
             key="instructor_qr_download",

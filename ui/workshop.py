@@ -13,6 +13,7 @@ import csv
 import functools
 import html
 import io
+import sys
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -35,6 +36,8 @@ LESSON_PAGE = "pages/11_lesson.py"
 INSTRUCTOR_PAGE = "pages/12_instructor.py"
 BOARD_PAGE = "pages/13_board.py"
 REFRESH_S = 5
+ACTIVE_TTL_S = 1.0
+_ACTIVE_CACHE = "workshop_active_cache"
 PAGE_PATHS = {path.split("/")[-1][3:-3]: path for path, _, _ in PAGES if path.startswith("pages/")}
 CSV_COLUMNS = (
     "rank",
@@ -191,6 +194,7 @@ def current_code() -> str | None:
 def leave_lesson() -> None:
     """Button callback: stop following the lesson (runs and nickname stay in the store)."""
     st.session_state.pop(LESSON_KEY, None)
+    forget_active()
     if URL_LESSON in st.query_params:
         del st.query_params[URL_LESSON]
 
@@ -200,20 +204,35 @@ def _owner() -> str:
 
 
 def active() -> tuple[ws.Lesson, ws.Student | None] | None:
-    """``(lesson, this visitor's student or None)`` while following a lesson that is open."""
+    """``(lesson, this visitor's student or None)`` while following a lesson that is open.
+
+    Read at most once a second per session: the Build page asks for every settings widget.
+    """
     code = st.session_state.get(LESSON_KEY)
     if not code:
         return None
+    cached = st.session_state.get(_ACTIVE_CACHE)
+    now = time.monotonic()
+    if cached and cached[0] == (code, _owner()) and now - cached[1] < ACTIVE_TTL_S:
+        return cached[2]
     try:
         lesson = store().get_lesson(code)
+        found = lesson, store().find_student(lesson.code, _owner())
     except ws.WorkshopError:
-        return None
-    return lesson, store().find_student(lesson.code, _owner())
+        found = None
+    st.session_state[_ACTIVE_CACHE] = ((code, _owner()), now, found)
+    return found
+
+
+def forget_active() -> None:
+    """Drops the cached lesson and student (after joining, renaming or leaving)."""
+    st.session_state.pop(_ACTIVE_CACHE, None)
 
 
 def join(code: str) -> None:
     """Form callback: joins the lesson under the typed nickname, or keeps the error to show."""
     st.session_state.pop("lesson_error", None)
+    forget_active()
     try:
         student = store().join(code, st.session_state.get("lesson_nickname", ""), _owner())
         lesson = store().get_lesson(code)
@@ -307,6 +326,7 @@ def banner(page_id: str) -> None:
         return
     if index != student.step:
         store().set_step(student.student_id, index)
+        forget_active()
     step_box(lesson, index)
     if page_id == "train":
         last_run_notice(lesson, student)
@@ -465,6 +485,10 @@ def refresh_runs(lesson: ws.Lesson) -> list[ws.RunRecord]:
 
 def queue_states(runs: list[ws.RunRecord]) -> dict:
     """``{run_id: (status, position)}`` from the training queue, when the engine has one."""
+    if "cnn_core.train" not in sys.modules:
+        # Nothing has trained in this process yet, and importing the engine would import
+        # TensorFlow (seconds, hundreds of MB) just to learn that the queue is empty.
+        return {}
     try:
         from cnn_core.train.engine import get_engine  # the shared-host engine (wave 2)
     except ImportError:
