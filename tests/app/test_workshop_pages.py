@@ -10,7 +10,7 @@ from cnn_core import design as designs
 from cnn_core import locales
 from cnn_core.workshop import Challenge, Lesson, SQLiteClassStore, Step, count_weights, get_store
 from tests.app import fake_engine as fe
-from tests.conftest import app_test
+from tests.conftest import app_test, no_tensorflow_after
 from ui.workshop import plain
 
 INSTRUCTOR = "pages/12_instructor.py"
@@ -298,3 +298,10 @@ def test_board_moves_the_key_out_of_the_address_and_shows_the_class(lang, class_
     no_errors(at)
     assert class_db.get_lesson(lesson.code).frozen_at is not None
     assert at.info[-1].value == tr("workshop.board.frozen", lang)
+
+
+@pytest.mark.parametrize("page", [LESSON, INSTRUCTOR, BOARD])
+def test_workshop_pages_do_not_import_tensorflow(page):
+    report = no_tensorflow_after(page)
+    assert report["errors"] == []
+    assert not report["tensorflow"] and not report["keras"]

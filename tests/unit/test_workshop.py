@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -418,3 +420,14 @@ def test_default_path_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(stores.DB_ENV, str(tmp_path / "elsewhere.db"))
     assert stores.class_db_path() == tmp_path / "elsewhere.db"
     assert stores.get_store() is stores.get_store(tmp_path / "elsewhere.db")
+
+
+def test_the_workshop_core_imports_without_streamlit_or_tensorflow():
+    code = (
+        "import sys, cnn_core.workshop; "
+        "print(sorted(m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"
