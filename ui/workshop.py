@@ -511,7 +511,7 @@ def board_table(lesson: ws.Lesson, rows: list[ws.BoardRow]):
 
     return pd.DataFrame(
         {
-            t("workshop.board.col.rank"): [r.rank for r in rows],
+            t("workshop.board.col.rank"): ["—" if r.rank is None else str(r.rank) for r in rows],
             t("workshop.board.col.nickname"): [r.nickname for r in rows],
             t("workshop.board.col.step"): [
                 t("workshop.board.step", n=r.step + 1, total=len(lesson.steps)) for r in rows
