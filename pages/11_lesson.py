@@ -3,6 +3,7 @@ import streamlit as st
 from cnn_core import workshop as ws
 from ui import frame, t
 from ui import workshop as uw
+from ui import workshop_board as wb
 
 lang = frame("lesson")
 st.title(t("workshop.lesson.title"))
@@ -67,7 +68,7 @@ with st.container(border=True, key="lesson_join_box"):
         st.form_submit_button(
             t("workshop.lesson.join") if student is None else t("workshop.lesson.rename"),
             icon=":material/badge:",
-            on_click=uw.join,
+            on_click=wb.join,
             args=(lesson.code,),
         )
     error = st.session_state.get("lesson_error")

@@ -7,6 +7,7 @@ from cnn_core.data import DATASETS
 from cnn_core.workshop import lesson as lessons
 from ui import frame, t
 from ui import workshop as uw
+from ui import workshop_board as wb
 
 lang = frame("instructor")
 st.title(t("workshop.instr.title"))
@@ -18,7 +19,7 @@ st.multiselect(
     t("workshop.instr.pages"),
     ws.STEP_PAGES,
     default=["convolution", "build", "train", "evaluate"],
-    format_func=uw.translator("nav.", lang),
+    format_func=wb.translator("nav.", lang),
     max_selections=lessons.MAX_STEPS,
     key="instructor_pages",
     help=t("workshop.instr.pages_help"),
@@ -36,7 +37,7 @@ if pages:
 st.radio(
     t("workshop.instr.language"),
     ["free", "pt", "en"],
-    format_func=uw.translator("workshop.instr.language.", lang),
+    format_func=wb.translator("workshop.instr.language.", lang),
     horizontal=True,
     key="instructor_language",
 )
@@ -44,12 +45,12 @@ st.radio(
 # --- The network and its training ---------------------------------------------------------------
 st.subheader(t("workshop.instr.design_title"))
 choices = [
-    c for c in uw.DESIGN_CHOICES if c != "build" or isinstance(st.session_state.get("design"), dict)
+    c for c in wb.DESIGN_CHOICES if c != "build" or isinstance(st.session_state.get("design"), dict)
 ]
 st.selectbox(
     t("workshop.instr.design"),
     choices,
-    format_func=uw.translator("workshop.instr.design.", lang),
+    format_func=wb.translator("workshop.instr.design.", lang),
     key="instructor_design",
     help=t("workshop.instr.design_help"),
 )
@@ -70,8 +71,8 @@ for column, name in zip(control_cols, ws.CONTROLS, strict=True):
     column.selectbox(
         t(f"workshop.control.{name}"),
         ws.CONTROL_STATES,
-        format_func=uw.translator("workshop.control_state.", lang),
-        key=uw.control_widget_key(name),
+        format_func=wb.translator("workshop.control_state.", lang),
+        key=wb.control_widget_key(name),
     )
 
 # --- The challenge -----------------------------------------------------------------------------
@@ -98,7 +99,7 @@ if st.session_state.get("instructor_challenge_on"):
     data_col.selectbox(
         t("workshop.instr.ch_dataset"),
         DATASETS,
-        format_func=uw.translator("data.dataset.", lang),
+        format_func=wb.translator("data.dataset.", lang),
         key="instructor_ch_dataset",
     )
     st.caption(t("workshop.instr.challenge_help"))
@@ -118,22 +119,22 @@ st.button(
     key="instructor_save",
     type="primary",
     icon=":material/save:",
-    on_click=uw.save_lesson,
+    on_click=wb.save_lesson,
 )
-error = st.session_state.get(uw.SAVE_ERROR_KEY)
+error = st.session_state.get(wb.SAVE_ERROR_KEY)
 if isinstance(error, ws.WorkshopError):
     st.error(error.message(lang), icon=":material/error:")
 
 # --- The links ---------------------------------------------------------------------------------
-saved = st.session_state.get(uw.SAVED_KEY)
+saved = st.session_state.get(wb.SAVED_KEY)
 if saved:
     code, key = saved
     lesson = uw.store().get_lesson(code)
     st.divider()
     st.success(t("workshop.instr.saved", code=code), icon=":material/check_circle:")
-    link = uw.student_link(code, lesson.language)
+    link = wb.student_link(code, lesson.language)
     qr_col, links_col = st.columns([1, 2])
-    qr = uw.qr_png(link)
+    qr = wb.qr_png(link)
     with qr_col:
         st.image(qr, caption=t("workshop.instr.qr_caption", code=code), width=260)
         st.download_button(
@@ -150,7 +151,7 @@ if saved:
         st.code(link, language=None, wrap_lines=True)
         st.markdown(t("workshop.instr.instructor_link"))
         st.warning(t("workshop.instr.instructor_link_private"), icon=":material/key:")
-        st.code(uw.instructor_link(code, key, lang), language=None, wrap_lines=True)
+        st.code(wb.instructor_link(code, key, lang), language=None, wrap_lines=True)
         st.caption(
             t(
                 "workshop.instr.expires_on",

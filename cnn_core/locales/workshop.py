@@ -343,6 +343,8 @@ STRINGS = {
         "en": "None of the {n} students has finished a run yet.",
     },
     "workshop.board.queue_title": {"pt": "Fila de treino", "en": "Training queue"},
+    "workshop.board.queue.other": {"pt": "outro visitante", "en": "another visitor"},
+    "workshop.board.queue.eta": {"pt": "Tempo estimado", "en": "Estimated time"},
     "workshop.board.queue_empty": {
         "pt": "Ninguém treinando nem esperando.",
         "en": "Nobody training or waiting.",

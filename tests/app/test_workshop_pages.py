@@ -237,6 +237,36 @@ def test_a_run_started_in_a_lesson_is_recorded_with_its_broken_rules(monkeypatch
     fe.reset()
 
 
+def test_the_board_follows_a_students_run_through_the_engine(monkeypatch, class_db):
+    monkeypatch.setenv("CNN_STUDIO_FAKE_ENGINE", fe.MODULE)
+    fe.reset()
+    lesson, key = make_lesson(class_db)
+    at = _joined(lesson.code, TRAIN).run()
+    at.button(key="train_start").click().run()
+    no_errors(at)
+    (me,) = class_db.roster(lesson.code)
+    (started,) = fe.list_runs("visitor0000000000001")
+    assert started.tags == {"lesson": lesson.code, "student": me.student_id}
+
+    board = open_page(BOARD, "en", vid="instructor0000000001", lesson=lesson.code, key=key)
+    no_errors(board)
+    table, queue = board.dataframe
+    assert list(queue.value[tr("workshop.board.col.nickname", "en")]) == ["Ana"]
+    assert table.value[tr("workshop.board.col.state", "en")].iloc[0] == tr(
+        "workshop.board.state.training", "en"
+    )
+    fe.advance(1000)  # the run finishes; the board's next refresh reads its test score
+    board.run()
+    no_errors(board)
+    (run,) = class_db.runs(lesson.code)
+    finished = fe.load_run(started.run_id, "visitor0000000000001")
+    assert run.status == "finished" and run.test_accuracy == finished.evaluation["accuracy"]
+    (table,) = board.dataframe
+    assert table.value[tr("workshop.board.col.rank", "en")].iloc[0] == "1"
+    assert tr("workshop.board.queue_empty", "en") in [c.value for c in board.caption]
+    fe.reset()
+
+
 # -- the class board --------------------------------------------------------------------------
 
 

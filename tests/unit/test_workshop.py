@@ -87,7 +87,7 @@ def test_check_lesson_trims_and_keeps_the_design():
         ({"language": "fr"}, "bad_language"),
         ({"controls": {"build.layers": "gone"}}, "bad_control"),
         ({"controls": {"evaluate.all": "hidden"}}, "bad_control"),
-        ({"time_budget_s": 5}, "bad_budget"),
+        ({"time_budget_s": 0.5}, "bad_budget"),
         ({"time_budget_s": float("nan")}, "bad_budget"),
         ({"expires_at": time.time() - 10}, "bad_expiry"),
         ({"design": {"spec": {"layers": "nope"}}}, "design_invalid"),
