@@ -203,6 +203,11 @@ def test_step_box_and_locked_settings_on_the_build_page(lang, class_db):
     assert tr("workshop.step.back", lang, page=tr("nav.convolution", lang)) in labels
     assert tr("workshop.step.next", lang, page=tr("nav.train", lang)) in labels
     assert at.selectbox(key="build_set_optimizer").disabled  # settings locked by the lesson
+    (style,) = at.get("html")  # locked: greyed out and not clickable; hidden: not displayed
+    rules = style.proto.body.splitlines()
+    assert any("st-key-build_set_" in r and "pointer-events: none" in r for r in rules)
+    assert any("st-key-train_history_table" in r and "display: none" in r for r in rules)
+    assert not any("build_cards" in r for r in rules)  # the layers stay free
     (me,) = class_db.roster(lesson.code)
     assert me.step == 1  # the board sees the student on step 2
 
