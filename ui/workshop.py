@@ -234,6 +234,7 @@ def banner(page_id: str) -> None:
         return
     found = active()
     if found is None:
+        _lesson_gone()
         return
     lesson, student = found
     if lesson.language and st.session_state.get(LANG_KEY) != lesson.language:
@@ -267,6 +268,15 @@ def banner(page_id: str) -> None:
     step_box(lesson, index)
     if page_id == "train":
         last_run_notice(lesson, student)
+
+
+def _lesson_gone() -> None:
+    """The lesson this tab followed expired (or vanished): say so once, then stop following it."""
+    try:
+        store().get_lesson(st.session_state.get(LESSON_KEY) or "")
+    except ws.WorkshopError as error:
+        st.warning(error.message(_lang()), icon=":material/timer_off:")
+        leave_lesson()
 
 
 def apply_controls(lesson: ws.Lesson) -> None:

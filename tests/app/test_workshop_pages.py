@@ -11,6 +11,7 @@ from cnn_core import locales
 from cnn_core.workshop import Challenge, Lesson, SQLiteClassStore, Step, count_weights, get_store
 from tests.app import fake_engine as fe
 from tests.conftest import app_test, no_tensorflow_after
+from ui import workshop_board as wb
 from ui.workshop import plain
 
 INSTRUCTOR = "pages/12_instructor.py"
@@ -326,6 +327,10 @@ def test_board_moves_the_key_out_of_the_address_and_shows_the_class(lang, class_
         weights=locales.format_number(1234, lang),
     )
     assert caption in [c.value for c in at.caption]
+    download = next(b for b in at.get("download_button") if b.proto.label.endswith("(CSV)"))
+    assert download.proto.url  # the CSV itself is checked below, and in the browser test
+    csv_rows = wb.board_csv(class_db.get_lesson(lesson.code), [])
+    assert csv_rows.decode().splitlines() == [",".join(wb.CSV_COLUMNS)]
     at.run()  # the next run finds the key in the session, not the address
     no_errors(at)
     assert at.dataframe
@@ -340,3 +345,33 @@ def test_workshop_pages_do_not_import_tensorflow(page):
     report = no_tensorflow_after(page)
     assert report["errors"] == []
     assert not report["tensorflow"] and not report["keras"]
+
+
+def test_board_csv_keeps_nicknames_as_text_in_spreadsheets(class_db):
+    import csv
+    import io
+
+    from cnn_core.workshop import board_rows
+
+    lesson, _ = make_lesson(class_db)
+    for i, name in enumerate(["=HYPERLINK(1)", "+1", "@x", 'Ana, "the" best']):
+        class_db.join(lesson.code, name, f"visitor-{i:015d}")
+    rows = board_rows(class_db.roster(lesson.code), [])
+    read = list(csv.DictReader(io.StringIO(wb.board_csv(lesson, rows).decode())))
+    names = sorted(r["nickname"] for r in read)
+    assert names == sorted(["'=HYPERLINK(1)", "'+1", "'@x", 'Ana, "the" best'])
+    assert {r["step"] for r in read} == {"1"} and {r["rank"] for r in read} == {""}
+
+
+def test_a_lesson_that_expires_mid_class_is_announced_once(class_db):
+    lesson, _ = make_lesson(class_db)
+    at = _joined(lesson.code, BUILD).run()
+    assert at.session_state["workshop_lesson"] == lesson.code
+    with class_db._write() as conn:
+        conn.execute("UPDATE lessons SET expires_at = ?", (time.time() - 1,))
+    at.session_state["workshop_active_cache"] = None
+    at.run()
+    no_errors(at)
+    assert at.warning[0].value == tr("workshop.error.lesson_expired", "en")
+    assert "workshop_lesson" not in at.session_state
+    assert not at.selectbox(key="build_set_optimizer").disabled  # the lesson's locks are gone
