@@ -22,6 +22,7 @@ from cnn_core import design as designs
 from cnn_core import locales
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
+from ui import workshop
 from ui.charts import PALETTE, style
 from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
 
@@ -721,7 +722,8 @@ def bind_setting(name: str) -> dict:
     """
     key = f"build_set_{name}"
     init_widget(key, get_design()["settings"][name])
-    return {"key": key, "on_change": set_setting, "args": (name, key)}
+    disabled = workshop.locked("build.settings")  # an instructor's lesson may lock them
+    return {"key": key, "on_change": set_setting, "args": (name, key), "disabled": disabled}
 
 
 def init_widget(key: str, value) -> None:

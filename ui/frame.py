@@ -25,9 +25,11 @@ PAGES: list[tuple[str, str, str]] = [
     ("pages/08_train.py", "nav.train", ":material/model_training:"),
     ("pages/09_evaluate.py", "nav.evaluate", ":material/fact_check:"),
     ("pages/10_classify.py", "nav.classify", ":material/photo_camera:"),
+    ("pages/11_lesson.py", "nav.lesson", ":material/school:"),
+    ("pages/12_instructor.py", "nav.instructor", ":material/co_present:"),
 ]
 # Where the concept pages end and the hands-on part begins (a divider in the sidebar).
-_SECTIONS = {1: "nav.section.concepts", 6: "nav.section.practice"}
+_SECTIONS = {1: "nav.section.concepts", 6: "nav.section.practice", 11: "nav.section.workshop"}
 
 LANG_KEY = "lang"
 VISITOR_KEY = identity.VISITOR_KEY
@@ -119,4 +121,7 @@ def frame(page_id: str) -> str:
             )
         identity.resume_panel(lang)
         identity.keep_cookie()
+    from ui import workshop  # a lesson's step box and control locks (only inside a lesson)
+
+    workshop.banner(page_id)
     return lang

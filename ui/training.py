@@ -299,13 +299,17 @@ def show_design(spec: dict, settings: dict, from_build: bool, run_id: str | None
 def _start(owner: str, spec: dict, settings: dict) -> None:
     """Button callback: starts a run, or records why it could not start."""
     from cnn_core.spec import ModelSpec
+    from ui import workshop
 
     eng = engine()
     for key in (BUSY_KEY, ERROR_KEY):
         st.session_state.pop(key, None)
+    spec, settings = workshop.prepare_run(spec, settings)  # a lesson's locks and time budget
     try:
         settings_obj = train_settings.TrainSettings.from_dict(settings)
-        handle = eng.start(ModelSpec.from_dict(spec), settings_obj, owner=owner)
+        handle = eng.start(
+            ModelSpec.from_dict(spec), settings_obj, owner=owner, tags=workshop.run_tags()
+        )
     except TrainingBusyError:
         st.session_state[BUSY_KEY] = ("start", spec, settings)
         return
@@ -316,6 +320,7 @@ def _start(owner: str, spec: dict, settings: dict) -> None:
         st.session_state[ERROR_KEY] = t("trainp.start_failed", reason=_reason(error))
         return
     st.session_state[HANDLE_KEY] = handle
+    workshop.record_run(handle.run_id, owner, spec, settings)
 
 
 def _continue(owner: str) -> None:
