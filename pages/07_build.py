@@ -8,18 +8,19 @@ from cnn_core.model import to_keras_code  # Keras is imported only inside build_
 from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
+from ui import design_state as ds
 from ui import frame, number, t, visitor_id
 
 lang = frame("build")
-ub.load_from_url()
-design = ub.get_design()
-token = ub.sync_url(design)
+ds.load_from_url()
+design = ds.get_design()
+token = ds.sync_url(design)
 summary = ub.current_summary(design)
 settings_clean, settings_problems = designs.check_settings(design["settings"])
 
 st.title(t("build.title"))
 st.markdown(t("build.intro"))
-ub.show_flash()
+ds.show_flash()
 
 # --- Start from a ready-made network -----------------------------------------------------------
 preset_col, load_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
@@ -281,7 +282,7 @@ if st.button(
 ):
     with st.spinner(t("build.speed.measuring")):
         ub.measure_speed()
-    ub.show_flash()
+    ds.show_flash()
 seconds, fresh = ub.stored_estimate(design)
 if seconds is None:
     st.caption(t("build.speed.none"))
@@ -306,7 +307,7 @@ else:
 # --- Share, save, read the code ----------------------------------------------------------------
 st.header(t("build.share.title"))
 st.caption(t("build.share.caption"))
-st.code(ub.share_link(token, lang), language=None, wrap_lines=True)
+st.code(ds.share_link(token, lang), language=None, wrap_lines=True)
 download_col, upload_col = st.columns(2)
 download_col.download_button(
     t("build.file.download"),
