@@ -34,6 +34,7 @@ from ui.design_state import (  # URL_KEY, replace_design, sync_url: ui.training 
     sync_url,  # noqa: F401
 )
 from ui.frame import current_language, t
+from ui.numbers import decimal_slider
 
 TRAIN_PAGE = "pages/08_train.py"
 _UPLOAD_ROUND = "build_upload_round"
@@ -488,7 +489,7 @@ def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> No
     elif arg == "rate":
         number = float(value) if isinstance(value, int | float) else 0.25
         st.session_state.setdefault(key, min(max(round(number, 2), 0.0), 0.9))
-        st.slider(label, min_value=0.0, max_value=0.9, step=0.05, key=key, **callback)
+        decimal_slider(label, 0.0, 0.9, number, 0.05, key=key, **callback)
 
 
 _SAME_AS_POOL = "pool"
