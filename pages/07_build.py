@@ -98,6 +98,7 @@ with editor_col:
             for problem in summary.problems_for(i):
                 show = st.error if problem.is_error else st.warning
                 show(ub.problem_text(problem, lang), icon=":material/error:")
+                ub.fix_button(problem, uid, "card", summary.spec.num_classes, lang)
 
     with st.container(border=True, key="build_add_row"):
         kind_col, where_col = st.columns(2, vertical_alignment="bottom")
@@ -126,14 +127,18 @@ with summary_col:
     st.subheader(t("build.summary.title"))
     params_col, macs_col, memory_col = st.columns(3)
     figures = (
-        (params_col, "params", number(summary.total_params)),
+        (params_col, "params", ub.metric_value(summary.total_params, lang)),
         (macs_col, "macs", ub.fmt_compact(summary.total_macs, lang)),
         (memory_col, "memory", ub.fmt_bytes(summary.activation_bytes, lang)),
     )
     for column, name, value in figures:
+        # A partial figure says so under the number (a "≥" inside would not fit the box).
         column.metric(
             t(f"build.metric.{name}"),
-            value if summary.ok else t("build.metric.partial", value=value),
+            value,
+            delta=None if summary.ok else t("build.metric.partial_delta"),
+            delta_color="off",
+            delta_arrow="off",
             help=t(f"build.metric.{name}_help"),
         )
     if not summary.ok:
@@ -170,6 +175,7 @@ st.dataframe(
     height=ub.table_height(len(summary.rows)),
     column_config=ub.summary_columns(),
 )
+ub.show_problems(summary, design["uids"], lang)
 
 # --- How to train it ---------------------------------------------------------------------------
 st.header(t("build.settings.title"))

@@ -93,12 +93,12 @@ STRINGS = {
         "en": "The network is ready to train.",
     },
     "build.status.blocked": {
-        "pt": "A rede tem {count} erros e ainda não pode ser treinada: veja a coluna de problemas.",
-        "en": "The network has {count} errors and cannot be trained yet: see the problems column.",
+        "pt": "A rede tem {count} erros e ainda não pode ser treinada: veja a lista de problemas abaixo da tabela (ou o cartão de cada camada).",
+        "en": "The network has {count} errors and cannot be trained yet: see the list of problems under the table (or each layer's card).",
     },
     "build.status.blocked_one": {
-        "pt": "A rede tem 1 erro e ainda não pode ser treinada: veja a coluna de problemas.",
-        "en": "The network has 1 error and cannot be trained yet: see the problems column.",
+        "pt": "A rede tem 1 erro e ainda não pode ser treinada: veja a lista de problemas abaixo da tabela (ou o cartão da camada).",
+        "en": "The network has 1 error and cannot be trained yet: see the list of problems under the table (or the layer's card).",
     },
     "build.col.index": {"pt": "#", "en": "#"},
     "build.col.layer": {"pt": "Camada (tipo)", "en": "Layer (type)"},
@@ -343,4 +343,47 @@ STRINGS = {
         "pt": "A rede tem um problema.",
         "en": "The network has a problem.",
     },
+    "build.metric.partial_delta": {"pt": "parcial", "en": "partial"},
+    "build.col.problems_count": {
+        "pt": "{errors} erro(s), {warnings} aviso(s)",
+        "en": "{errors} error(s), {warnings} warning(s)",
+    },
+    "build.problems.title": {"pt": "Problemas", "en": "Problems"},
+    "build.problems.none": {
+        "pt": "Nenhum problema: todas as camadas se encaixam.",
+        "en": "No problems: every layer fits.",
+    },
+    "build.problems.where": {"pt": "Camada {index} ({name})", "en": "Layer {index} ({name})"},
+    "build.problems.network": {"pt": "A rede toda", "en": "The whole network"},
+    "build.fix.dense_needs_flat": {
+        "pt": "Inserir Flatten antes de {layer}",
+        "en": "Insert Flatten before {layer}",
+    },
+    "build.fix.flatten_flat": {"pt": "Remover {layer}", "en": "Remove {layer}"},
+    "build.fix.pool_does_nothing": {"pt": "Remover {layer}", "en": "Remove {layer}"},
+    "build.fix.needs_image": {
+        "pt": "Levar {layer} para antes do Flatten",
+        "en": "Move {layer} before the Flatten",
+    },
+    "build.fix.conv_too_small": {
+        "pt": "Usar padding='same' em {layer}",
+        "en": "Use padding='same' in {layer}",
+    },
+    "build.fix.pool_too_small": {
+        "pt": "Usar padding='same' em {layer}",
+        "en": "Use padding='same' in {layer}",
+    },
+    "build.fix.last_not_dense": {
+        "pt": "Terminar com Dense({classes}, softmax)",
+        "en": "End with Dense({classes}, softmax)",
+    },
+    "build.fix.wrong_units": {
+        "pt": "{layer}: {classes} neurônios com softmax",
+        "en": "{layer}: {classes} neurons with softmax",
+    },
+    "build.fix.no_softmax": {
+        "pt": "{layer}: {classes} neurônios com softmax",
+        "en": "{layer}: {classes} neurons with softmax",
+    },
+    "build.fix.done": {"pt": "Corrigido: {what}.", "en": "Fixed: {what}."},
 }
