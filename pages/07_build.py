@@ -335,7 +335,19 @@ upload_col.file_uploader(
 )
 with st.expander(t("build.code.title"), icon=":material/code:"):
     if summary.ok:
-        st.code(to_keras_code(ModelSpec.from_dict(design["spec"]), lang), language="python")
+        # A whole program: data, the blog's split, this model, these settings, the test.
+        program = to_keras_code(ModelSpec.from_dict(design["spec"]), design["settings"], lang=lang)
+        st.caption(t("build.code.what"))
+        st.download_button(
+            t("build.code.download"),
+            data=program,
+            file_name=ub.file_name(design).removesuffix(".json") + ".py",
+            mime="text/x-python",
+            key="build_code_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.code(program, language="python")
     else:
         st.info(t("build.code.blocked"))
 

@@ -271,7 +271,15 @@ STRINGS = {
         "pt": "Aberta a partir do link: {name}.",
         "en": "Opened from the link: {name}.",
     },
-    "build.code.title": {"pt": "Código Keras desta rede", "en": "Keras code for this network"},
+    "build.code.title": {
+        "pt": "Código Keras desta rede: o programa completo",
+        "en": "Keras code for this network: the whole program",
+    },
+    "build.code.what": {
+        "pt": "Carrega os dados com o Keras, separa a validação como o post, monta esta rede, treina com as escolhas acima e imprime a linha do post (Accuracy: …% | Loss: …). Roda num notebook ou com python.",
+        "en": "Loads the data with Keras, keeps the validation split as the blog did, builds this network, trains it with the choices above and prints the blog's line (Accuracy: …% | Loss: …). Runs in a notebook or with python.",
+    },
+    "build.code.download": {"pt": "Baixar o programa (.py)", "en": "Download the program (.py)"},
     "build.code.blocked": {
         "pt": "Corrija os erros da rede para ver o código.",
         "en": "Fix the network's errors to see the code.",

@@ -534,3 +534,41 @@ def test_one_click_fix_gives_the_last_dense_one_neuron_per_class_with_softmax(la
     assert at.selectbox(key=f"build_arg_{last}_activation").value == "softmax"
     assert _shown_total(at, lang) == 229_834
     assert not _go_train_disabled(at, lang)
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_exported_code_is_the_whole_program_with_the_chosen_settings(lang):
+    from cnn_core.model import to_keras_code
+
+    at = _open(lang)
+    at.selectbox(key="build_set_optimizer").set_value("adam").run()
+    at.select_slider(key="build_set_learning_rate").set_value(0.001).run()
+    at.select_slider(key="build_set_batch_size").set_value(64).run()
+    at.number_input(key="build_set_epochs").set_value(5).run()
+    assert not at.exception
+    (program,) = [c.value for c in at.code if "load_data()" in c.value]
+    design = _design(at)
+    assert program.strip() == to_keras_code(_spec(at), design["settings"], lang=lang).strip()
+    for part in (
+        "keras.datasets.cifar10.load_data()",
+        "EPOCHS = 5",
+        "BATCH_SIZE = 64",
+        "LEARNING_RATE = 0.001",
+        "keras.optimizers.Adam(learning_rate=learning_rate)",
+        'print(f"Accuracy: {accuracy * 100:.2f}% | Loss: {loss:.5f}")',
+        "# " + locales.t("code.split", lang, count=locales.format_number(5000, lang)),
+    ):
+        assert part in program, part
+    (download,) = [
+        b
+        for b in at.get("download_button")
+        if b.proto.label == locales.t("build.code.download", lang)
+    ]
+    assert download.proto.id
+
+
+def test_exported_code_waits_for_a_network_without_errors():
+    at = _open("pt")
+    _click(at, f"build_rm_{_uid(at, BLOG_FLATTEN)}")
+    assert not [c for c in at.code if "load_data()" in c.value]
+    assert locales.t("build.code.blocked", "pt") in _texts(at.info)
