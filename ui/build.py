@@ -198,13 +198,14 @@ def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
 
 
 def problem_count(problems, lang: str) -> str:
-    """``1 erro(s), 0 aviso(s)``-style count of a layer's problems ("" when there are none)."""
-    if not problems:
-        return ""
+    """``1 erro, 2 avisos``-style count of a layer's problems ("" when there are none)."""
     errors = sum(1 for p in problems if p.is_error)
-    return locales.t(
-        "build.col.problems_count", lang, errors=errors, warnings=len(problems) - errors
-    )
+    parts = []
+    for kind, count in (("errors", errors), ("warnings", len(problems) - errors)):
+        if count:
+            key = f"build.col.{kind}_one" if count == 1 else f"build.col.{kind}"
+            parts.append(locales.t(key, lang, count=count))
+    return ", ".join(parts)
 
 
 def metric_value(value: int | None, lang: str) -> str:

@@ -352,10 +352,10 @@ STRINGS = {
         "en": "The network has a problem.",
     },
     "build.metric.partial_delta": {"pt": "parcial", "en": "partial"},
-    "build.col.problems_count": {
-        "pt": "{errors} erro(s), {warnings} aviso(s)",
-        "en": "{errors} error(s), {warnings} warning(s)",
-    },
+    "build.col.errors_one": {"pt": "1 erro", "en": "1 error"},
+    "build.col.errors": {"pt": "{count} erros", "en": "{count} errors"},
+    "build.col.warnings_one": {"pt": "1 aviso", "en": "1 warning"},
+    "build.col.warnings": {"pt": "{count} avisos", "en": "{count} warnings"},
     "build.problems.title": {"pt": "Problemas", "en": "Problems"},
     "build.problems.none": {
         "pt": "Nenhum problema: todas as camadas se encaixam.",
