@@ -232,3 +232,16 @@ def test_softmax_legend_sits_under_the_softmax_panel(lang, monkeypatch):
     assert legend["xanchor"] == "left"
     assert legend["x"] == pytest.approx(softmax_panel[0])
     assert legend["x"] > relu_panel[1]
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("pt", "1,5"), ("en", "1.5")])
+def test_decimal_sliders_show_the_languages_decimal_mark(lang, shown):
+    at = app_test(PAGE, lang).run()
+    x = at.select_slider(key="activation_x")
+    assert x.value == 1.5
+    assert x.proto.options[int(x.proto.default[0])] == shown
+    bias = at.select_slider(key="activation_bias")
+    assert locales.format_number(-0.05, lang, 2) in bias.proto.options
+    mark, other = ("," if lang == "pt" else "."), ("." if lang == "pt" else ",")
+    assert all(mark in o and other not in o for o in bias.proto.options)  # -1,00 ... 1,00
+    assert len(bias.proto.options) == 41

@@ -573,3 +573,14 @@ def test_exported_code_waits_for_a_network_without_errors():
     _click(at, f"build_rm_{_uid(at, BLOG_FLATTEN)}")
     assert not [c for c in at.code if "load_data()" in c.value]
     assert locales.t("build.code.blocked", "pt") in _texts(at.info)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("pt", "0,25"), ("en", "0.25")])
+def test_dropout_rate_slider_shows_the_languages_decimal_mark(lang, shown):
+    at = _open(lang)
+    uid = _uid(at, 4)  # dropout_1 of the blog's network, rate 0.25
+    rate = at.select_slider(key=f"build_arg_{uid}_rate")
+    assert rate.value == 0.25
+    assert rate.proto.options[5] == shown  # 0, 0.05, ..., 0.9: the sixth step
+    rate.set_value(0.5).run()
+    assert _design(at)["spec"]["layers"][4]["rate"] == 0.5

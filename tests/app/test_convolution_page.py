@@ -132,6 +132,18 @@ def test_bias_is_added_to_every_cell():
     np.testing.assert_allclose(after, before + 12.5)
 
 
+def test_bias_is_typed_and_shown_with_the_languages_decimal_mark():
+    at = app_test(PAGE, "pt").run()
+    assert at.text_input(key="conv_bias").value == "0"
+    before = trace_array(chart(at, "conv_output")["data"][0])
+    at.text_input(key="conv_bias").input("-2,5").run()
+    np.testing.assert_allclose(trace_array(chart(at, "conv_output")["data"][0]), before - 2.5)
+    assert at.text_input(key="conv_bias").value == "-2,5"  # written back the Brazilian way
+    at.text_input(key="conv_bias").input("dois").run()  # not a number: said so, bias 0
+    assert locales.t("number.bad", "pt", example="1.234,5") in [e.value for e in at.error]
+    np.testing.assert_allclose(trace_array(chart(at, "conv_output")["data"][0]), before)
+
+
 @pytest.mark.parametrize("filters", [1, 2, 4])
 def test_several_filters_give_that_many_maps_from_the_weights_shown(filters):
     at = app_test(PAGE, "en").run()
