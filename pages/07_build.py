@@ -8,6 +8,7 @@ from cnn_core.model import to_keras_code  # Keras is imported only inside build_
 from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
+from ui import build_fixes as bf
 from ui import design_state as ds
 from ui import frame, number, t, visitor_id
 
@@ -98,7 +99,7 @@ with editor_col:
             for problem in summary.problems_for(i):
                 show = st.error if problem.is_error else st.warning
                 show(ub.problem_text(problem, lang), icon=":material/error:")
-                ub.fix_button(problem, uid, "card", summary.spec.num_classes, lang)
+                bf.fix_button(problem, uid, "card", summary.spec.num_classes, lang)
 
     with st.container(border=True, key="build_add_row"):
         kind_col, where_col = st.columns(2, vertical_alignment="bottom")
@@ -175,7 +176,7 @@ st.dataframe(
     height=ub.table_height(len(summary.rows)),
     column_config=ub.summary_columns(),
 )
-ub.show_problems(summary, design["uids"], lang)
+bf.show_problems(summary, design["uids"], lang)
 
 # --- How to train it ---------------------------------------------------------------------------
 st.header(t("build.settings.title"))

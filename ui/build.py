@@ -1,6 +1,6 @@
 """Helpers of the Build page: the layer editor, the summary table, the volume diagram,
-training-settings widgets and sharing (JSON file). The design itself and its URL sync live in
-:mod:`ui.design_state` (the Train page reads them too).
+training-settings widgets and sharing (JSON file). One-click fixes are in :mod:`ui.build_fixes`;
+the design itself and its URL sync in :mod:`ui.design_state` (the Train page reads them too).
 
 Widget keys of a layer are built from the layer's uid (not its position), so moving a layer moves
 its widgets' values with it. Every widget writes back through an ``on_change`` callback, which
@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import design as designs
-from cnn_core import fixes, locales
+from cnn_core import locales
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
 from ui.charts import PALETTE, style
@@ -215,86 +215,6 @@ def metric_value(value: int | None, lang: str) -> str:
     return locales.format_number(value, lang, missing=locales.t("build.unknown", lang))
 
 
-# ---------------------------------------------------------------------------------------------
-# One-click fixes (the logic is cnn_core.fixes; here: buttons and the design's bookkeeping).
-
-
-def can_fix(problem) -> bool:
-    """Whether a problem has a one-click fix."""
-    return problem.code in fixes.FIXABLE and problem.layer_index is not None
-
-
-def fix_label(problem, num_classes: int, lang: str) -> str:
-    """The fix button's text, e.g. "Insert Flatten before dense_1"."""
-    return locales.t(
-        f"build.fix.{problem.code}",
-        lang,
-        layer=problem.args.get("layer", ""),
-        classes=locales.format_number(num_classes, lang),
-    )
-
-
-def fix_problem(uid: str, code: str) -> None:
-    """Callback of a fix button: changes the design so the layer's ``code`` problem goes away.
-
-    Runs before the script, so the page (summary included) is drawn from the fixed design. Layers
-    that the fix changes lose their widgets' state, so they show their new values.
-    """
-    design = get_design()
-    index = _index_of(uid)
-    summary = current_summary(design)
-    problem = next((p for p in summary.problems if p.code == code and p.layer_index == index), None)
-    edits = fixes.plan_fix(summary.spec, problem) if problem is not None else None
-    if not edits:
-        return  # already fixed (a second click, or another fix did it)
-    before = dict(zip(design["uids"], design["spec"]["layers"], strict=True))
-    design["spec"]["layers"] = fixes.apply_edits(design["spec"]["layers"], edits)
-    design["uids"] = fixes.apply_edits(design["uids"], edits, make=lambda _: new_uid())
-    for layer_uid, layer in zip(design["uids"], design["spec"]["layers"], strict=True):
-        if before.get(layer_uid) != layer:
-            for key in [
-                k for k in st.session_state if str(k).startswith(f"build_arg_{layer_uid}_")
-            ]:
-                del st.session_state[key]
-    lang = current_language()
-    what = fix_label(problem, summary.spec.num_classes, lang)
-    flash("success", locales.t("build.fix.done", lang, what=what))
-
-
-def fix_button(problem, uid: str, where: str, num_classes: int, lang: str) -> None:
-    """Draws a problem's fix button, if it has one (key ``build_fix_<where>_<uid>_<code>``)."""
-    if not can_fix(problem):
-        return
-    st.button(
-        fix_label(problem, num_classes, lang),
-        key=f"build_fix_{where}_{uid}_{problem.code}",
-        icon=":material/build:",
-        on_click=fix_problem,
-        args=(uid, problem.code),
-    )
-
-
-def show_problems(summary: Summary, uids: list[str], lang: str) -> None:
-    """The list under the summary table: every problem in full, with its fix button."""
-    st.subheader(t("build.problems.title"))
-    if not summary.problems:
-        st.caption(t("build.problems.none"))
-        return
-    names = [row.name for row in summary.rows]
-    for problem in summary.problems:
-        i = problem.layer_index
-        where = (
-            t("build.problems.network")
-            if i is None
-            else t("build.problems.where", index=i + 1, name=names[i])
-        )
-        severity = t(f"spec.severity.{problem.severity}")
-        show = st.error if problem.is_error else st.warning
-        show(f"{severity} · {where}: {problem_text(problem, lang)}", icon=":material/error:")
-        if i is not None:
-            fix_button(problem, uids[i], "list", summary.spec.num_classes, lang)
-
-
 def table_height(rows: int) -> int:
     """Pixels that show every row of the summary (up to a limit; then it scrolls)."""
     return min(38 + 35 * rows, 740)
@@ -390,7 +310,8 @@ def volume_caption(summary: Summary) -> str:
 # Layer editor callbacks (they run before the script: the page is drawn from the new design).
 
 
-def _index_of(uid: str) -> int | None:
+def index_of(uid: str) -> int | None:
+    """The position of the layer with this uid in the design, or None."""
     design = get_design()
     return design["uids"].index(uid) if uid in design["uids"] else None
 
@@ -398,7 +319,7 @@ def _index_of(uid: str) -> int | None:
 def move_layer(uid: str, step: int) -> None:
     """Moves a layer up (``-1``) or down (``+1``)."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     j = None if i is None else i + step
     if j is None or not 0 <= j < len(design["uids"]):
         return
@@ -409,7 +330,7 @@ def move_layer(uid: str, step: int) -> None:
 def duplicate_layer(uid: str) -> None:
     """Inserts a copy of a layer right after it (with its own uid)."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None:
         return
     design["spec"]["layers"].insert(i + 1, copy.deepcopy(design["spec"]["layers"][i]))
@@ -419,7 +340,7 @@ def duplicate_layer(uid: str) -> None:
 def remove_layer(uid: str) -> None:
     """Deletes a layer."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None:
         return
     del design["spec"]["layers"][i]
@@ -474,7 +395,7 @@ def reset_design() -> None:
 
 def _set_arg(uid: str, arg: str, key: str) -> None:
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None or key not in st.session_state:
         return
     value = st.session_state[key]
