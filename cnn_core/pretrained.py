@@ -23,6 +23,7 @@ __all__ = [
     "MODELS_DIR",
     "PretrainedInfo",
     "PretrainedNotFoundError",
+    "best_pretrained",
     "export_run",
     "first_layer_filters",
     "list_pretrained",
@@ -121,6 +122,19 @@ def list_pretrained(dataset: str | None = None) -> list[PretrainedInfo]:
         if dataset is None or info.dataset == dataset:
             found.append(info)
     return found
+
+
+def best_pretrained(dataset: str = "cifar10") -> PretrainedInfo | None:
+    """The shipped model with the best recorded test accuracy on ``dataset`` (no TensorFlow).
+
+    Args:
+        dataset: the dataset the model must have been trained on.
+
+    Returns:
+        Its :class:`PretrainedInfo` (ties: the first by name), or ``None`` when none ships.
+    """
+    scored = [info for info in list_pretrained(dataset) if info.accuracy == info.accuracy]
+    return max(scored, key=lambda info: info.accuracy, default=None)
 
 
 def title(name: str, lang: str) -> str:

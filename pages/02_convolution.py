@@ -5,6 +5,7 @@ import streamlit as st
 from cnn_core import ops
 from ui import concepts as cc
 from ui import frame, number, t
+from ui.numbers import number_box
 
 frame("convolution")
 st.title(t("nav.convolution"))
@@ -65,7 +66,7 @@ with right:
         format_func=cc.labels(ops.PADDINGS, "conv.padding.{}").get,
         key="conv_padding",
     )
-    bias = c_bias.number_input(t("conv.bias"), value=0.0, step=1.0, key="conv_bias")
+    bias = number_box(t("conv.bias"), key="conv_bias", default=0.0, container=c_bias) or 0.0
 
 out = ops.conv2d(gray, kernel, [bias], stride, padding)[:, :, 0]
 out_h, out_w = out.shape

@@ -5,6 +5,7 @@ from cnn_core import ops
 from cnn_core.spec import shape_text
 from ui import concepts, frame, number, t
 from ui import concepts_more as more
+from ui.numbers import decimal_slider
 
 frame("activation")
 st.title(t("nav.activation"))
@@ -12,7 +13,7 @@ st.markdown(t("act.intro"))
 
 # --- The four functions side by side -------------------------------------------------------
 st.header(t("act.curves.header"))
-x_mark = st.slider(
+x_mark = decimal_slider(
     t("act.curves.x"), -5.0, 5.0, 1.5, 0.5, key="activation_x", help=t("act.curves.x_help")
 )
 point = {
@@ -66,7 +67,9 @@ with col_pick:
         format_func=more.kernel_labels().get,
         key="activation_kernel",
     )
-    bias = col_bias.slider(t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias")
+    bias = decimal_slider(
+        t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias", container=col_bias
+    )
 col_pic.image(image, caption=description, width=160)
 
 before = more.edge_map(image, kernel, bias)
@@ -108,20 +111,27 @@ st.header(t("act.softmax.header"))
 st.markdown(t("act.softmax.intro"))
 col_count, col_temp = st.columns(2)
 count = col_count.slider(t("act.softmax.count"), 4, 10, 5, key="activation_count")
-temperature = col_temp.slider(
-    t("act.softmax.temperature"), 0.1, 5.0, 1.0, 0.1, key="activation_temperature"
+temperature = decimal_slider(
+    t("act.softmax.temperature"),
+    0.1,
+    5.0,
+    1.0,
+    0.1,
+    key="activation_temperature",
+    container=col_temp,
 )
 names = concepts.class_names()[:count]
 defaults = [2.0, 1.0, 0.5, 0.0, -1.0, 1.5, -0.5, 0.2, -2.0, 0.8]
 slider_cols = st.columns(5)
 logits = [
-    slider_cols[i % 5].slider(
+    decimal_slider(
         t("act.softmax.logit", name=names[i]),
         -5.0,
         5.0,
         defaults[i],
         0.1,
         key=f"activation_logit_{i}",
+        container=slider_cols[i % 5],
     )
     for i in range(count)
 ]

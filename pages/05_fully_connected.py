@@ -5,6 +5,7 @@ from cnn_core import ops
 from cnn_core.spec import shape_text
 from ui import concepts, frame, number, t
 from ui import concepts_more as more
+from ui.numbers import decimal_slider
 
 frame("fully_connected")
 st.title(t("nav.fully_connected"))
@@ -40,13 +41,14 @@ st.markdown(t("fc.dense.body"))
 input_cols = st.columns(5)
 inputs = np.array(
     [
-        input_cols[i].slider(
+        decimal_slider(
             t("fc.dense.input", i=i + 1),
             -3.0,
             3.0,
             more.DENSE_INPUTS[i],
             0.5,
             key=f"fully_connected_x{i + 1}",
+            container=input_cols[i],
         )
         for i in range(4)
     ]
@@ -146,7 +148,9 @@ favoured = col_class.selectbox(
     format_func=class_labels.get,
     key="fully_connected_class",
 )
-boost = col_boost.slider(t("fc.out.boost"), 0.0, 5.0, 0.0, 0.5, key="fully_connected_boost")
+boost = decimal_slider(
+    t("fc.out.boost"), 0.0, 5.0, 0.0, 0.5, key="fully_connected_boost", container=col_boost
+)
 hidden, out_weights = more.output_layer_example(int(seed))
 out_bias = np.zeros(len(names))
 out_bias[favoured] += boost

@@ -8,18 +8,20 @@ from cnn_core.model import to_keras_code  # Keras is imported only inside build_
 from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
+from ui import build_fixes as bf
+from ui import design_state as ds
 from ui import frame, number, t
 
 lang = frame("build")
-ub.load_from_url()
-design = ub.get_design()
-token = ub.sync_url(design)
+ds.load_from_url()
+design = ds.get_design()
+token = ds.sync_url(design)
 summary = ub.current_summary(design)
 settings_clean, settings_problems = designs.check_settings(design["settings"])
 
 st.title(t("build.title"))
 st.markdown(t("build.intro"))
-ub.show_flash()
+ds.show_flash()
 
 # --- Start from a ready-made network -----------------------------------------------------------
 preset_col, load_col, reset_col = st.columns([3, 1, 1], vertical_alignment="bottom")
@@ -97,6 +99,7 @@ with editor_col:
             for problem in summary.problems_for(i):
                 show = st.error if problem.is_error else st.warning
                 show(ub.problem_text(problem, lang), icon=":material/error:")
+                bf.fix_button(problem, uid, "card", summary.spec.num_classes, lang)
 
     with st.container(border=True, key="build_add_row"):
         kind_col, where_col = st.columns(2, vertical_alignment="bottom")
@@ -125,14 +128,18 @@ with summary_col:
     st.subheader(t("build.summary.title"))
     params_col, macs_col, memory_col = st.columns(3)
     figures = (
-        (params_col, "params", number(summary.total_params)),
+        (params_col, "params", ub.metric_value(summary.total_params, lang)),
         (macs_col, "macs", ub.fmt_compact(summary.total_macs, lang)),
         (memory_col, "memory", ub.fmt_bytes(summary.activation_bytes, lang)),
     )
     for column, name, value in figures:
+        # A partial figure says so under the number (a "≥" inside would not fit the box).
         column.metric(
             t(f"build.metric.{name}"),
-            value if summary.ok else t("build.metric.partial", value=value),
+            value,
+            delta=None if summary.ok else t("build.metric.partial_delta"),
+            delta_color="off",
+            delta_arrow="off",
             help=t(f"build.metric.{name}_help"),
         )
     if not summary.ok:
@@ -169,6 +176,7 @@ st.dataframe(
     height=ub.table_height(len(summary.rows)),
     column_config=ub.summary_columns(),
 )
+bf.show_problems(summary, design["uids"], lang)
 
 # --- How to train it ---------------------------------------------------------------------------
 st.header(t("build.settings.title"))
@@ -281,7 +289,7 @@ if st.button(
 ):
     with st.spinner(t("build.speed.measuring")):
         ub.measure_speed()
-    ub.show_flash()
+    ds.show_flash()
 seconds, fresh = ub.stored_estimate(design)
 if seconds is None:
     st.caption(t("build.speed.none"))
@@ -306,7 +314,7 @@ else:
 # --- Share, save, read the code ----------------------------------------------------------------
 st.header(t("build.share.title"))
 st.caption(t("build.share.caption"))
-st.code(ub.share_link(token, lang), language=None, wrap_lines=True)
+st.code(ds.share_link(token, lang), language=None, wrap_lines=True)
 download_col, upload_col = st.columns(2)
 download_col.download_button(
     t("build.file.download"),
@@ -328,7 +336,19 @@ upload_col.file_uploader(
 )
 with st.expander(t("build.code.title"), icon=":material/code:"):
     if summary.ok:
-        st.code(to_keras_code(ModelSpec.from_dict(design["spec"]), lang), language="python")
+        # A whole program: data, the blog's split, this model, these settings, the test.
+        program = to_keras_code(ModelSpec.from_dict(design["spec"]), design["settings"], lang=lang)
+        st.caption(t("build.code.what"))
+        st.download_button(
+            t("build.code.download"),
+            data=program,
+            file_name=ub.file_name(design).removesuffix(".json") + ".py",
+            mime="text/x-python",
+            key="build_code_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        st.code(program, language="python")
     else:
         st.info(t("build.code.blocked"))
 

@@ -19,9 +19,12 @@ owner = visitor_id()
 choices = {choice.key: choice for choice in cl.model_choices(owner)}
 # Labels are made here, not inside format_func: Streamlit may call it outside this script run.
 labels = {key: cl.choice_label(choice) for key, choice in choices.items()}
+# Opens with the best shipped model for the dataset in use (its recorded test accuracy).
+default = cl.default_choice(list(choices.values()), cl.chosen_dataset())
 picked = st.selectbox(
     t("classify.model"),
     list(choices),
+    index=list(choices).index(default.key),
     format_func=labels.__getitem__,
     help=t("classify.model.help"),
     placeholder=t("classify.placeholder"),
@@ -89,6 +92,7 @@ for up in uploads:
     if up.error:
         st.error(t("classify.file_error", name=cl.escape_markdown(up.photo.name), message=up.error))
 good = [up for up in uploads if up.prepared is not None]
+newest = cl.newest_photo([up.photo for up in good])
 if not good:
     st.stop()
 
@@ -113,6 +117,8 @@ if len(good) > 1:
         shown = [i for i, up in enumerate(good) if up.photo == sample_photo]
         if shown:
             st.session_state["classify_pick"] = shown[-1]
+    if newest is not None:  # a photo just added is analysed at once
+        st.session_state["classify_pick"] = newest
     pick = st.selectbox(
         t("classify.pick"),
         range(len(good)),

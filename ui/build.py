@@ -1,18 +1,17 @@
-"""Helpers of the Build page: the design in session state, the layer editor, the summary table,
-the volume diagram, training-settings widgets and sharing (URL, JSON file).
+"""Helpers of the Build page: the layer editor, the summary table, the volume diagram,
+training-settings widgets and sharing (JSON file). One-click fixes are in :mod:`ui.build_fixes`;
+the design itself and its URL sync in :mod:`ui.design_state` (the Train page reads them too).
 
-The design lives in ``st.session_state["design"]`` as ``{"spec": dict, "settings": dict, "uids":
-list[str]}``. ``uids`` holds one short id per layer, in stack order: widget keys are built from it
-(not from positions), so moving a layer moves its widgets' values with it. Every widget writes
-back through an ``on_change`` callback, which runs before the script, so the whole page is drawn
-from a design that already includes the last edit.
+Widget keys of a layer are built from the layer's uid (not its position), so moving a layer moves
+its widgets' values with it. Every widget writes back through an ``on_change`` callback, which
+runs before the script, so the whole page is drawn from a design that already includes the last
+edit.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import secrets
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -24,15 +23,23 @@ from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
 from ui import workshop
 from ui.charts import PALETTE, style
-from ui.frame import LANG_KEY, VISITOR_KEY, current_language, t
+from ui.design_state import (  # URL_KEY, replace_design, sync_url: ui.training reads them here
+    ESTIMATE_KEY,
+    URL_KEY,  # noqa: F401
+    design_title,
+    flash,
+    forget_settings_widgets,
+    get_design,
+    new_uid,
+    replace_design,
+    sync_url,  # noqa: F401
+)
+from ui.frame import current_language, t
+from ui.numbers import decimal_slider
 
-DESIGN_KEY = "design"
 TRAIN_PAGE = "pages/08_train.py"
-URL_KEY = "design"
-_SYNCED = "build_synced_token"
-_FLASH = "build_flash"
 _UPLOAD_ROUND = "build_upload_round"
-_ESTIMATE = "build_estimate"
+_ESTIMATE = ESTIMATE_KEY
 
 #: Layer types offered by "add a layer", in a teaching order.
 ADDABLE = (
@@ -134,56 +141,6 @@ def fmt_duration(seconds: float, lang: str) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-# ---------------------------------------------------------------------------------------------
-# The design in session state.
-
-
-def _new_uid() -> str:
-    return secrets.token_hex(4)
-
-
-def _with_uids(design: dict) -> dict:
-    design = copy.deepcopy(design)
-    design["uids"] = [_new_uid() for _ in design["spec"]["layers"]]
-    return design
-
-
-def get_design() -> dict:
-    """Returns the session's design (creating the blog's on first use), with one uid per layer."""
-    design = st.session_state.get(DESIGN_KEY)
-    if not isinstance(design, dict) or "spec" not in design:
-        design = _with_uids(designs.default_design("blog"))
-        st.session_state[DESIGN_KEY] = design
-    if "settings" not in design:
-        design["settings"] = designs.default_settings()
-    uids = design.get("uids")
-    if not isinstance(uids, list) or len(uids) != len(design["spec"]["layers"]):
-        design["uids"] = [_new_uid() for _ in design["spec"]["layers"]]
-    return design
-
-
-def replace_design(new: dict) -> None:
-    """Puts a whole new design in place (preset, URL, file); widgets start from its values."""
-    st.session_state[DESIGN_KEY] = _with_uids(new)
-    forget_settings_widgets()
-    st.session_state.pop(_ESTIMATE, None)
-    base, _ = designs.base_preset(new["spec"])
-    if base is not None:
-        # The "ready-made network" box shows what the network started from.
-        st.session_state["build_preset"] = base
-
-
-def design_title(design: dict, lang: str) -> str:
-    """What the current network is: a preset's title, or "custom network based on <preset>"."""
-    base, edited = designs.base_preset(design["spec"])
-    if base is None:
-        return locales.t("build.current.custom", lang)
-    title = locales.t(f"spec.preset.{base}.title", lang)
-    if edited:
-        return locales.t("build.current.based_on", lang, preset=title)
-    return locales.t("build.current.preset", lang, preset=title)
-
-
 def _params_text(summary: Summary, lang: str) -> str:
     total = locales.format_number(summary.total_params, lang)
     return total if summary.ok else locales.t("build.metric.partial", lang, value=total)
@@ -201,105 +158,6 @@ def current_caption(design: dict, summary: Summary, lang: str) -> str:
         layers=len(summary.rows),
         params=_params_text(summary, lang),
     )
-
-
-def forget_settings_widgets() -> None:
-    """Drops the settings widgets' own state so they show the design's values again."""
-    for key in [k for k in st.session_state if str(k).startswith("build_set_")]:
-        del st.session_state[key]
-
-
-def flash(kind: str, text: str) -> None:
-    """Queues a message (``"error"``/``"success"``) for the next run of the page."""
-    st.session_state[_FLASH] = (kind, text)
-
-
-def show_flash() -> None:
-    """Shows (once) the message queued by :func:`flash`."""
-    item = st.session_state.pop(_FLASH, None)
-    if item:
-        kind, text = item
-        (st.error if kind == "error" else st.success)(text)
-
-
-@st.cache_resource(show_spinner=False)
-def _last_tokens() -> dict:
-    """Visitor id -> the design token last written to that visitor's URL (server-wide, small)."""
-    return {}
-
-
-_LAST_TOKENS_MAX = 5000
-
-
-def _remember_token(token: str) -> None:
-    vid = st.session_state.get(VISITOR_KEY)
-    if not vid:
-        return
-    tokens = _last_tokens()
-    tokens.pop(vid, None)
-    tokens[vid] = token
-    while len(tokens) > _LAST_TOKENS_MAX:  # oldest first (dicts keep insertion order)
-        tokens.pop(next(iter(tokens)))
-
-
-def load_from_url() -> None:
-    """Opens the design in ``?design=`` once; a bad link leaves the current design as it was.
-
-    The "opened from the link" message shows only when the link brings a design different from
-    the one this visitor already had: a reload of one's own tab (same visitor id, same token
-    this page last wrote) restores the design silently.
-    """
-    token = st.query_params.get(URL_KEY)
-    if not token or token == st.session_state.get(_SYNCED):
-        return
-    st.session_state[_SYNCED] = token
-    lang = current_language()
-    try:
-        new = designs.decode(token)
-    except designs.DesignError as error:
-        flash("error", t("build.url.bad", reason=error.message(lang)))
-        return
-    had = st.session_state.get(DESIGN_KEY)
-    if isinstance(had, dict) and (had.get("spec"), had.get("settings")) == (
-        new["spec"],
-        new["settings"],
-    ):
-        return  # the same design: keep its widgets as they are
-    replace_design(new)
-    own_reload = _last_tokens().get(st.session_state.get(VISITOR_KEY)) == token
-    if not own_reload:
-        flash("success", t("build.url.loaded", name=design_title(new, lang)))
-
-
-def sync_url(design: dict) -> str:
-    """Writes the current design into the page URL (so a reload keeps it); returns the token.
-
-    Only ``design`` is touched: ``lang`` (written by the frame) is written again with it, so the
-    tab's URL keeps it; the visitor id never goes into the URL.
-    """
-    token = designs.encode(design)
-    if st.query_params.get(URL_KEY) != token:
-        st.query_params[URL_KEY] = token
-    keep = {LANG_KEY: current_language()}
-    for key, value in keep.items():
-        if value and st.query_params.get(key) != value:
-            st.query_params[key] = value
-    st.session_state[_SYNCED] = token
-    _remember_token(token)
-    return token
-
-
-def share_link(token: str, lang: str) -> str:
-    """The link that opens this design: page URL + language + design, without the visitor id."""
-    from urllib.parse import urlencode
-
-    base = None
-    try:
-        base = st.context.url
-    except Exception:  # no browser (AppTest, bare mode)
-        base = None
-    base = base or "/build"
-    return f"{base}?{urlencode({'lang': lang, URL_KEY: token})}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,13 +191,30 @@ def summary_frame(summary: Summary, lang: str) -> pd.DataFrame:
                 t("build.col.params"): locales.format_number(row.params, lang, missing=unknown),
                 t("build.col.macs"): locales.format_number(row.macs, lang, missing=unknown),
                 t("build.col.memory"): fmt_bytes(row.activation_bytes, lang),
-                t("build.col.problems"): " ".join(
-                    locales.t(f"spec.severity.{p.severity}", lang) + ": " + problem_text(p, lang)
-                    for p in summary.problems_for(row.index)
-                ),
+                # Only a count here (a long sentence would be cut): the full text and a fix
+                # button are in the list under the table and on the layer's card.
+                t("build.col.problems"): problem_count(summary.problems_for(row.index), lang),
             }
         )
     return pd.DataFrame(rows)
+
+
+def problem_count(problems, lang: str) -> str:
+    """``1 erro, 2 avisos``-style count of a layer's problems ("" when there are none)."""
+    errors = sum(1 for p in problems if p.is_error)
+    parts = []
+    for kind, count in (("errors", errors), ("warnings", len(problems) - errors)):
+        if count:
+            key = f"build.col.{kind}_one" if count == 1 else f"build.col.{kind}"
+            parts.append(locales.t(key, lang, count=count))
+    return ", ".join(parts)
+
+
+def metric_value(value: int | None, lang: str) -> str:
+    """A count short enough for a metric box: in full below a million, else ``1,2 M``."""
+    if value is not None and value >= 10**6:
+        return fmt_compact(value, lang)
+    return locales.format_number(value, lang, missing=locales.t("build.unknown", lang))
 
 
 def table_height(rows: int) -> int:
@@ -362,7 +237,7 @@ def summary_columns() -> dict:
         t("build.col.memory"): st.column_config.TextColumn(
             width="small", help=t("build.col.memory_help")
         ),
-        t("build.col.problems"): st.column_config.TextColumn(width="large"),
+        t("build.col.problems"): st.column_config.TextColumn(width="medium"),
     }
 
 
@@ -437,7 +312,8 @@ def volume_caption(summary: Summary) -> str:
 # Layer editor callbacks (they run before the script: the page is drawn from the new design).
 
 
-def _index_of(uid: str) -> int | None:
+def index_of(uid: str) -> int | None:
+    """The position of the layer with this uid in the design, or None."""
     design = get_design()
     return design["uids"].index(uid) if uid in design["uids"] else None
 
@@ -445,7 +321,7 @@ def _index_of(uid: str) -> int | None:
 def move_layer(uid: str, step: int) -> None:
     """Moves a layer up (``-1``) or down (``+1``)."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     j = None if i is None else i + step
     if j is None or not 0 <= j < len(design["uids"]):
         return
@@ -456,17 +332,17 @@ def move_layer(uid: str, step: int) -> None:
 def duplicate_layer(uid: str) -> None:
     """Inserts a copy of a layer right after it (with its own uid)."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None:
         return
     design["spec"]["layers"].insert(i + 1, copy.deepcopy(design["spec"]["layers"][i]))
-    design["uids"].insert(i + 1, _new_uid())
+    design["uids"].insert(i + 1, new_uid())
 
 
 def remove_layer(uid: str) -> None:
     """Deletes a layer."""
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None:
         return
     del design["spec"]["layers"][i]
@@ -481,7 +357,7 @@ def add_layer() -> None:
     position = max(0, min(int(position), len(design["uids"])))
     layer = {"type": kind, **copy.deepcopy(NEW_LAYER.get(kind, {}))}
     design["spec"]["layers"].insert(position, layer)
-    design["uids"].insert(position, _new_uid())
+    design["uids"].insert(position, new_uid())
     # The position list changes length; let it default to "at the end" again.
     st.session_state.pop("build_add_position", None)
 
@@ -525,7 +401,7 @@ def reset_design() -> None:
 
 def _set_arg(uid: str, arg: str, key: str) -> None:
     design = get_design()
-    i = _index_of(uid)
+    i = index_of(uid)
     if i is None or key not in st.session_state:
         return
     value = st.session_state[key]
@@ -637,7 +513,7 @@ def _arg_widget(kind: str, arg: str, value, key: str, uid: str, lang: str) -> No
     elif arg == "rate":
         number = float(value) if isinstance(value, int | float) else 0.25
         st.session_state.setdefault(key, min(max(round(number, 2), 0.0), 0.9))
-        st.slider(label, min_value=0.0, max_value=0.9, step=0.05, key=key, **callback)
+        decimal_slider(label, 0.0, 0.9, number, 0.05, key=key, **callback)
 
 
 _SAME_AS_POOL = "pool"

@@ -84,6 +84,30 @@ def model_choices(owner: str) -> list[ModelChoice]:
     return choices
 
 
+def chosen_dataset() -> str:
+    """The dataset the visitor is working with: the Build page's choice, else CIFAR-10."""
+    design = st.session_state.get("design")
+    settings = design.get("settings") if isinstance(design, dict) else None
+    dataset = settings.get("dataset") if isinstance(settings, dict) else None
+    return dataset if isinstance(dataset, str) and dataset else "cifar10"
+
+
+def default_choice(choices: list[ModelChoice], dataset: str) -> ModelChoice:
+    """The model the picker opens with: the shipped one with the best recorded test accuracy
+    for ``dataset`` (read from ``models/*.json``), else the first shipped one, else the first."""
+    try:
+        from cnn_core.pretrained import best_pretrained
+
+        best = best_pretrained(dataset)
+    except Exception:  # no readable models folder: fall back below
+        best = None
+    shipped = [c for c in choices if c.kind == "pretrained"]
+    for choice in shipped:
+        if best is not None and choice.name == best.name:
+            return choice
+    return (shipped or choices)[0]
+
+
 def choice_label(choice: ModelChoice) -> str:
     """The picker's text for a model, in the session language."""
     accuracy = (
@@ -215,6 +239,22 @@ def prepare_cached(photo: Photo, input_shape, lang: str) -> Upload:
         while len(memo) > _PREPARED_MAX:
             memo.pop(next(iter(memo)))
     return memo[key]
+
+
+_SEEN_KEY = "classify_seen"
+
+
+def newest_photo(photos: list[Photo]) -> int | None:
+    """The index of the last photo that was not there on the page's previous run, if any.
+
+    A photo just added (uploaded, taken with the camera, or drawn from the samples) is the one
+    the learner wants analysed: the page selects it at once. Remembers the photos of this run.
+    """
+    seen = st.session_state.get(_SEEN_KEY) or set()
+    digests = [photo.digest for photo in photos]
+    st.session_state[_SEEN_KEY] = set(digests)
+    new = [i for i, digest in enumerate(digests) if digest not in seen]
+    return new[-1] if new else None
 
 
 def network_input(array: np.ndarray, invert: bool) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from ui import numbers
 from ui.charts import PALETTE, SEQUENTIAL, style
 from ui.frame import current_language, number, t
 
@@ -472,13 +473,16 @@ def number_quiz(
         explanation: translated explanation (see :func:`quiz`).
         tolerance: accepted absolute difference.
         step: step of the number box (``1`` for whole numbers, ``0.01`` for decimals).
-        number_format: printf-style format of the box, e.g. ``"%.2f"``.
+        number_format: e.g. ``"%.2f"``: the answer is written back with the decimals of
+            ``step`` (in the visitor's decimal mark).
 
     Returns:
         True / False once answered, None before.
     """
     with st.container(border=True):
-        given = st.number_input(question, value=None, step=step, format=number_format, key=key)
+        # A text box read the visitor's way: "0,80" is 0.8 in Portuguese (a number box can't).
+        decimals = numbers.step_decimals(step) if number_format else None
+        given = numbers.number_box(question, key=key, decimals=decimals)
         if given is None:
             return None
         return _verdict(abs(float(given) - float(answer)) <= tolerance, explanation, key)

@@ -224,3 +224,86 @@ def format_percent(
     if missing is not None and _is_missing(fraction):
         return missing
     return format_number(100 * float(fraction), lang, decimals, **options) + "%"
+
+
+class NumberParseError(ValueError):
+    """Raised by :func:`parse_number` for text that is not a number.
+
+    Attributes:
+        text: the text as typed.
+    """
+
+    def __init__(self, text: str):
+        super().__init__(f"Not a number: {text!r}")
+        self.text = text
+
+    def message(self, lang: str) -> str:
+        """What went wrong, in ``lang``, with an example of a number written that way."""
+        return t("number.bad", lang, example=format_number(1234.5, lang, 1))
+
+
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:X\d{3})+")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+
+
+def _grouped(digits: str, mark: str) -> bool:
+    """Whether ``digits`` is written with ``mark`` between thousands (``1.234.567``)."""
+    return bool(_GROUPED.fullmatch(digits.replace(mark, "X")))
+
+
+def parse_number(text: str | None, lang: str) -> float | None:
+    """Reads a number typed by a person who writes numbers the ``lang`` way.
+
+    The reverse of :func:`format_number`: ``"0,80"`` and ``"1.234,5"`` in Portuguese, ``"0.80"``
+    and ``"1,234.5"`` in English. Learners often type the other language's decimal mark, so an
+    input that cannot be a thousands grouping is read as a decimal: ``"0.80"`` (pt) is 0.8, not
+    80. When both marks appear, the last one is the decimal mark. A lone mark followed by three
+    digits (``"1.234"`` in pt, ``"1,234"`` in en) follows the language: a grouping. Spaces (also
+    as thousands separators), a leading ``+`` and the minus sign ``−`` are accepted, and so is
+    scientific notation with a point (``1e-3``).
+
+    Args:
+        text: what was typed.
+        lang: ``"pt"`` or ``"en"`` (others fall back to the default language).
+
+    Returns:
+        The number, or ``None`` for empty text.
+
+    Raises:
+        NumberParseError: if the text is not a number.
+    """
+    if text is None:
+        return None
+    raw = str(text)
+    body = raw.translate(_SPACES).replace("\u2212", "-")
+    if not body:
+        return None
+    sign = ""
+    if body[0] in "+-":
+        sign, body = ("-" if body[0] == "-" else ""), body[1:]
+    decimal = "," if (normalize_language(lang) or DEFAULT_LANGUAGE) == "pt" else "."
+    group = "." if decimal == "," else ","
+    if re.fullmatch(r"(\d+\.?\d*|\.\d+)[eE][+-]?\d+", body):
+        return float(sign + body)
+    if not re.fullmatch(r"[\d.,]*\d[\d.,]*", body):
+        raise NumberParseError(raw)
+    if "." in body and "," in body:
+        # Both marks: the last one is the decimal mark, the other must group thousands.
+        decimal = "," if body.rfind(",") > body.rfind(".") else "."
+        group = "." if decimal == "," else ","
+        whole, _, fraction = body.rpartition(decimal)
+        if decimal in whole or not fraction or (group in whole and not _grouped(whole, group)):
+            raise NumberParseError(raw)
+        return float(sign + whole.replace(group, "") + "." + fraction)
+    for mark in (decimal, group):
+        if mark not in body:
+            continue
+        if body.count(mark) > 1 or mark == group:
+            if _grouped(body, mark):
+                return float(sign + body.replace(mark, ""))
+            if body.count(mark) > 1:
+                raise NumberParseError(raw)
+        # One mark that cannot group thousands: the decimal mark, whichever language it is.
+        whole, _, fraction = body.partition(mark)
+        return float(sign + (whole or "0") + "." + (fraction or "0"))
+    return float(sign + body)

@@ -93,12 +93,12 @@ STRINGS = {
         "en": "The network is ready to train.",
     },
     "build.status.blocked": {
-        "pt": "A rede tem {count} erros e ainda não pode ser treinada: veja a coluna de problemas.",
-        "en": "The network has {count} errors and cannot be trained yet: see the problems column.",
+        "pt": "A rede tem {count} erros e ainda não pode ser treinada: veja a lista de problemas abaixo da tabela (ou o cartão de cada camada).",
+        "en": "The network has {count} errors and cannot be trained yet: see the list of problems under the table (or each layer's card).",
     },
     "build.status.blocked_one": {
-        "pt": "A rede tem 1 erro e ainda não pode ser treinada: veja a coluna de problemas.",
-        "en": "The network has 1 error and cannot be trained yet: see the problems column.",
+        "pt": "A rede tem 1 erro e ainda não pode ser treinada: veja a lista de problemas abaixo da tabela (ou o cartão da camada).",
+        "en": "The network has 1 error and cannot be trained yet: see the list of problems under the table (or the layer's card).",
     },
     "build.col.index": {"pt": "#", "en": "#"},
     "build.col.layer": {"pt": "Camada (tipo)", "en": "Layer (type)"},
@@ -271,7 +271,15 @@ STRINGS = {
         "pt": "Aberta a partir do link: {name}.",
         "en": "Opened from the link: {name}.",
     },
-    "build.code.title": {"pt": "Código Keras desta rede", "en": "Keras code for this network"},
+    "build.code.title": {
+        "pt": "Código Keras desta rede: o programa completo",
+        "en": "Keras code for this network: the whole program",
+    },
+    "build.code.what": {
+        "pt": "Carrega os dados com o Keras, separa a validação como o post, monta esta rede, treina com as escolhas acima e imprime a linha do post (Accuracy: …% | Loss: …). Roda num notebook ou com python.",
+        "en": "Loads the data with Keras, keeps the validation split as the blog did, builds this network, trains it with the choices above and prints the blog's line (Accuracy: …% | Loss: …). Runs in a notebook or with python.",
+    },
+    "build.code.download": {"pt": "Baixar o programa (.py)", "en": "Download the program (.py)"},
     "build.code.blocked": {
         "pt": "Corrija os erros da rede para ver o código.",
         "en": "Fix the network's errors to see the code.",
@@ -343,4 +351,47 @@ STRINGS = {
         "pt": "A rede tem um problema.",
         "en": "The network has a problem.",
     },
+    "build.metric.partial_delta": {"pt": "parcial", "en": "partial"},
+    "build.col.errors_one": {"pt": "1 erro", "en": "1 error"},
+    "build.col.errors": {"pt": "{count} erros", "en": "{count} errors"},
+    "build.col.warnings_one": {"pt": "1 aviso", "en": "1 warning"},
+    "build.col.warnings": {"pt": "{count} avisos", "en": "{count} warnings"},
+    "build.problems.title": {"pt": "Problemas", "en": "Problems"},
+    "build.problems.none": {
+        "pt": "Nenhum problema: todas as camadas se encaixam.",
+        "en": "No problems: every layer fits.",
+    },
+    "build.problems.where": {"pt": "Camada {index} ({name})", "en": "Layer {index} ({name})"},
+    "build.problems.network": {"pt": "A rede toda", "en": "The whole network"},
+    "build.fix.dense_needs_flat": {
+        "pt": "Inserir Flatten antes de {layer}",
+        "en": "Insert Flatten before {layer}",
+    },
+    "build.fix.flatten_flat": {"pt": "Remover {layer}", "en": "Remove {layer}"},
+    "build.fix.pool_does_nothing": {"pt": "Remover {layer}", "en": "Remove {layer}"},
+    "build.fix.needs_image": {
+        "pt": "Levar {layer} para antes do Flatten",
+        "en": "Move {layer} before the Flatten",
+    },
+    "build.fix.conv_too_small": {
+        "pt": "Usar padding='same' em {layer}",
+        "en": "Use padding='same' in {layer}",
+    },
+    "build.fix.pool_too_small": {
+        "pt": "Usar padding='same' em {layer}",
+        "en": "Use padding='same' in {layer}",
+    },
+    "build.fix.last_not_dense": {
+        "pt": "Terminar com Dense({classes}, softmax)",
+        "en": "End with Dense({classes}, softmax)",
+    },
+    "build.fix.wrong_units": {
+        "pt": "{layer}: {classes} neurônios com softmax",
+        "en": "{layer}: {classes} neurons with softmax",
+    },
+    "build.fix.no_softmax": {
+        "pt": "{layer}: {classes} neurônios com softmax",
+        "en": "{layer}: {classes} neurons with softmax",
+    },
+    "build.fix.done": {"pt": "Corrigido: {what}.", "en": "Fixed: {what}."},
 }

@@ -115,7 +115,7 @@ def test_page_opens_in_both_languages(lang, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_function_values_follow_the_slider(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
-    at.slider(key="activation_x").set_value(-2.0)
+    at.select_slider(key="activation_x").set_value(-2.0)
     rerun(at)
     x = -2.0
     expected_softmax = ops.softmax([x, 1.0, 0.0])
@@ -143,7 +143,7 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
     image = default_picture()
     for kernel, bias in (("sobel_x", 0.0), ("sobel_x", 0.5), ("laplacian", -0.25)):
         at.selectbox(key="activation_kernel").set_value(kernel)
-        at.slider(key="activation_bias").set_value(bias)
+        at.select_slider(key="activation_bias").set_value(bias)
         rerun(at)
         before = edge_map_by_hand(image, kernel, bias)
         after = ops.relu(before)
@@ -165,7 +165,7 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
     at.selectbox(key="activation_kernel").set_value("sobel_x")
     counts = []
     for bias in (-0.5, 0.5):
-        at.slider(key="activation_bias").set_value(bias)
+        at.select_slider(key="activation_bias").set_value(bias)
         rerun(at)
         counts.append(np.count_nonzero(array(charts(at)["activation_after"]["data"][0]["z"]) == 0))
     assert counts[0] > counts[1]
@@ -175,11 +175,11 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
 def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
     at.slider(key="activation_count").set_value(7)
-    at.slider(key="activation_temperature").set_value(0.5)
+    at.select_slider(key="activation_temperature").set_value(0.5)
     rerun(at)
-    at.slider(key="activation_logit_6").set_value(4.0)
+    at.select_slider(key="activation_logit_6").set_value(4.0)
     rerun(at)
-    logits = [at.slider(key=f"activation_logit_{i}").value for i in range(7)]
+    logits = [at.select_slider(key=f"activation_logit_{i}").value for i in range(7)]
     assert logits[6] == 4.0
     bars = charts(at)["activation_softmax"]["data"][0]
     probs = array(bars["y"])
@@ -189,7 +189,7 @@ def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
     assert list(bars["x"]) == names[:7]
     assert int(np.argmax(probs)) == 6
     # A higher temperature flattens the same scores.
-    at.slider(key="activation_temperature").set_value(5.0)
+    at.select_slider(key="activation_temperature").set_value(5.0)
     rerun(at)
     flatter = array(charts(at)["activation_softmax"]["data"][0]["y"])
     assert flatter.max() < probs.max()
@@ -199,16 +199,16 @@ def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_self_check_is_marked_against_ops(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
-    logits = np.round([at.slider(key=f"activation_logit_{i}").value for i in range(5)], 1)
+    logits = np.round([at.select_slider(key=f"activation_logit_{i}").value for i in range(5)], 1)
     zeros = int(np.count_nonzero(ops.relu(logits) == 0))
-    at.number_input(key="activation_quiz_zeros").set_value(zeros + 1)
+    at.text_input(key="activation_quiz_zeros").input(str(zeros + 1))
     rerun(at)
     assert [e.value for e in at.error] == [locales.t("concepts.quiz.wrong", lang)]
-    at.number_input(key="activation_quiz_zeros").set_value(zeros)
+    at.text_input(key="activation_quiz_zeros").input(str(zeros))
     rerun(at)
     assert locales.t("concepts.quiz.right", lang) in [s.value for s in at.success]
     # The second question: the article model's second convolution, 14x14x128, keeps its size.
-    at.number_input(key="activation_quiz_shape").set_value(14 * 14 * 128)
+    at.text_input(key="activation_quiz_shape").input(str(14 * 14 * 128))
     rerun(at)
     assert [s.value for s in at.success].count(locales.t("concepts.quiz.right", lang)) == 2
 
@@ -232,3 +232,16 @@ def test_softmax_legend_sits_under_the_softmax_panel(lang, monkeypatch):
     assert legend["xanchor"] == "left"
     assert legend["x"] == pytest.approx(softmax_panel[0])
     assert legend["x"] > relu_panel[1]
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("pt", "1,5"), ("en", "1.5")])
+def test_decimal_sliders_show_the_languages_decimal_mark(lang, shown):
+    at = app_test(PAGE, lang).run()
+    x = at.select_slider(key="activation_x")
+    assert x.value == 1.5
+    assert x.proto.options[int(x.proto.default[0])] == shown
+    bias = at.select_slider(key="activation_bias")
+    assert locales.format_number(-0.05, lang, 2) in bias.proto.options
+    mark, other = ("," if lang == "pt" else "."), ("." if lang == "pt" else ",")
+    assert all(mark in o and other not in o for o in bias.proto.options)  # -1,00 ... 1,00
+    assert len(bias.proto.options) == 41

@@ -87,9 +87,13 @@ def test_break_the_network_see_the_row_fix_it_and_match_keras():
     cells = _problem_cells(at, "en")
     # The new row carries the error; only the 1x1 poolings (warnings) have text too.
     assert set(cells) == {6, 8, 10, BLOG_FLATTEN}
-    assert problem.message("en") in cells[BLOG_FLATTEN]
-    assert problem.fix("en") in cells[BLOG_FLATTEN]
-    assert f"{problem.message('en')} {problem.fix('en')}" in _texts(at.error)
+    assert cells[BLOG_FLATTEN] == "1 error"
+    assert cells[6] == "1 warning"  # the blog's 1x1 poolings
+    # In full on the layer's card, and in the list under the table (where it is, what to do).
+    full = f"{problem.message('en')} {problem.fix('en')}"
+    assert full in _texts(at.error)
+    where = locales.t("build.problems.where", "en", index=BLOG_FLATTEN + 1, name="dense_1")
+    assert f"Error · {where}: {full}" in _texts(at.error)
     assert _go_train_disabled(at, "en")
     blocked = locales.t("build.go_train.blocked_network_one", "en")
     assert blocked in _texts(at.caption)
@@ -132,7 +136,7 @@ def test_a_convolution_too_big_for_its_input_is_flagged_in_portuguese():
     (problem,) = summarize(_spec(at)).errors
     assert (problem.layer_index, problem.code) == (9, "conv_too_small")
     cells = _problem_cells(at, "pt")
-    assert problem.message("pt") in cells[9]
+    assert cells[9] == "1 erro"
     assert f"{problem.message('pt')} {problem.fix('pt')}" in _texts(at.error)
     assert _go_train_disabled(at, "pt")
     at.selectbox(key=f"build_arg_{uid}_kernel_size").set_value(2).run()
@@ -313,7 +317,11 @@ def test_presets_load_and_reset():
     assert _design(at)["settings"] == designs.preset_settings("fast")  # the fast recipe
     assert at.toggle(key="build_set_whiten").value is True
     assert at.select_slider(key="build_set_low_res").value == pytest.approx(0.7)
-    assert _shown_total(at, "en") == summarize(get_preset("fast")).total_params
+    # 1,163,074 weights: written short in the metric box (it must fit), in full in the caption.
+    total = summarize(get_preset("fast")).total_params
+    (metric,) = [m for m in at.metric if m.label == locales.t("build.metric.params", "en")]
+    assert total > 10**6 and metric.value == "1.2 M"
+    assert any("1,161,282" in c for c in _texts(at.caption))
     _click(at, "build_reset")
     assert _design(at) | {"uids": None} == designs.default_design() | {"uids": None}
 
@@ -449,8 +457,9 @@ def test_a_broken_network_says_its_figures_are_partial_and_the_output_unknown():
     assert not any(c.endswith("?.") for c in captions)
     label = locales.t("build.metric.params", "pt")
     (metric,) = [m for m in at.metric if m.label == label]
-    partial = locales.format_number(summary.total_params, "pt")
-    assert metric.value == locales.t("build.metric.partial", "pt", value=partial)
+    # The number fits its box; "partial" is written under it, not squeezed in front.
+    assert metric.value == locales.format_number(summary.total_params, "pt")
+    assert metric.proto.delta == locales.t("build.metric.partial_delta", "pt")
 
 
 def test_memory_is_in_powers_of_1000_and_every_selectbox_has_a_translated_placeholder():
@@ -477,3 +486,101 @@ def test_a_recipe_the_network_cannot_use_blocks_training():
     at.toggle(key="build_set_whiten").set_value(False).run()
     assert message not in _texts(at.error)
     assert not _go_train_disabled(at, "en")
+
+
+def _fix_buttons(at) -> dict[str, object]:
+    return {b.key: b for b in at.button if str(b.key).startswith("build_fix_")}
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_one_click_fix_inserts_the_missing_flatten_and_the_summary_follows(lang):
+    at = _open(lang)
+    flatten_uid = _uid(at, BLOG_FLATTEN)
+    _click(at, f"build_rm_{flatten_uid}")
+    (problem,) = summarize(_spec(at)).errors
+    assert problem.code == "dense_needs_flat"
+    dense_uid = _uid(at, problem.layer_index)
+    label = locales.t("build.fix.dense_needs_flat", lang, layer="dense_1")
+    buttons = _fix_buttons(at)
+    # One button on the layer's card, one in the list under the table, with stable keys.
+    card, listed = (
+        f"build_fix_card_{dense_uid}_dense_needs_flat",
+        f"build_fix_list_{dense_uid}_dense_needs_flat",
+    )
+    assert buttons[card].label == buttons[listed].label == label
+    assert _go_train_disabled(at, lang)
+    _click(at, listed)
+    assert not at.exception
+    assert _spec(at).layers == get_preset("blog").layers  # the blog's network again
+    assert _shown_total(at, lang) == 229_834 and not at.metric[0].proto.delta
+    assert not _go_train_disabled(at, lang)
+    assert locales.t("build.fix.done", lang, what=label) in _texts(at.success)
+    assert _uid(at, BLOG_FLATTEN + 1) == dense_uid  # the dense layer kept its widgets
+    assert not [k for k in _fix_buttons(at) if "dense_needs_flat" in k]
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_one_click_fix_gives_the_last_dense_one_neuron_per_class_with_softmax(lang):
+    at = _open(lang)
+    last = _uid(at, len(_spec(at).layers) - 1)
+    at.number_input(key=f"build_arg_{last}_units").set_value(5).run()
+    at.selectbox(key=f"build_arg_{last}_activation").set_value("relu").run()
+    assert {p.code for p in summarize(_spec(at)).problems} >= {"wrong_units", "no_softmax"}
+    assert _go_train_disabled(at, lang)
+    _click(at, f"build_fix_card_{last}_wrong_units")
+    assert not at.exception
+    assert _spec(at).layers[-1] == {"type": "Dense", "units": 10, "activation": "softmax"}
+    # The layer's widgets show the new values at once.
+    assert at.number_input(key=f"build_arg_{last}_units").value == 10
+    assert at.selectbox(key=f"build_arg_{last}_activation").value == "softmax"
+    assert _shown_total(at, lang) == 229_834
+    assert not _go_train_disabled(at, lang)
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_exported_code_is_the_whole_program_with_the_chosen_settings(lang):
+    from cnn_core.model import to_keras_code
+
+    at = _open(lang)
+    at.selectbox(key="build_set_optimizer").set_value("adam").run()
+    at.select_slider(key="build_set_learning_rate").set_value(0.001).run()
+    at.select_slider(key="build_set_batch_size").set_value(64).run()
+    at.number_input(key="build_set_epochs").set_value(5).run()
+    assert not at.exception
+    (program,) = [c.value for c in at.code if "load_data()" in c.value]
+    design = _design(at)
+    assert program.strip() == to_keras_code(_spec(at), design["settings"], lang=lang).strip()
+    for part in (
+        "keras.datasets.cifar10.load_data()",
+        "EPOCHS = 5",
+        "BATCH_SIZE = 64",
+        "LEARNING_RATE = 0.001",
+        "keras.optimizers.Adam(learning_rate=learning_rate)",
+        'print(f"Accuracy: {accuracy * 100:.2f}% | Loss: {loss:.5f}")',
+        "# " + locales.t("code.split", lang, count=locales.format_number(5000, lang)),
+    ):
+        assert part in program, part
+    (download,) = [
+        b
+        for b in at.get("download_button")
+        if b.proto.label == locales.t("build.code.download", lang)
+    ]
+    assert download.proto.id
+
+
+def test_exported_code_waits_for_a_network_without_errors():
+    at = _open("pt")
+    _click(at, f"build_rm_{_uid(at, BLOG_FLATTEN)}")
+    assert not [c for c in at.code if "load_data()" in c.value]
+    assert locales.t("build.code.blocked", "pt") in _texts(at.info)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("pt", "0,25"), ("en", "0.25")])
+def test_dropout_rate_slider_shows_the_languages_decimal_mark(lang, shown):
+    at = _open(lang)
+    uid = _uid(at, 4)  # dropout_1 of the blog's network, rate 0.25
+    rate = at.select_slider(key=f"build_arg_{uid}_rate")
+    assert rate.value == 0.25
+    assert rate.proto.options[5] == shown  # 0, 0.05, ..., 0.9: the sixth step
+    rate.set_value(0.5).run()
+    assert _design(at)["spec"]["layers"][4]["rate"] == 0.5

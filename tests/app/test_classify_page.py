@@ -99,10 +99,50 @@ def test_several_photos_make_a_gallery_and_the_picker_chooses_which_to_explain()
     at.file_uploader(key="classify_upload").set_value(photos).run()
     pick = at.selectbox(key="classify_pick")
     assert pick.options == ["1. a.png", "2. b.png"]
-    assert chart_caption(at).startswith(f"Most likely: {expected_label(photos[0][1], 'en')} (")
-    pick.set_value(1).run()
-    assert not at.exception
+    # Both are new: the last one added is analysed first.
+    assert pick.value == 1
     assert chart_caption(at).startswith(f"Most likely: {expected_label(photos[1][1], 'en')} (")
+    pick.set_value(0).run()
+    assert not at.exception
+    assert at.selectbox(key="classify_pick").value == 0
+    assert chart_caption(at).startswith(f"Most likely: {expected_label(photos[0][1], 'en')} (")
+
+
+@pytest.mark.parametrize("lang", locales.LANGUAGES)
+def test_a_photo_added_later_is_analysed_at_once(lang):
+    first = ("a.png", png((250, 250, 250)), "image/png")
+    second = ("b.png", png((0, 0, 90), pattern=True), "image/png")
+    at = open_page(lang)
+    at.file_uploader(key="classify_upload").set_value([first]).run()
+    at.file_uploader(key="classify_upload").set_value([first, second]).run()
+    assert not at.exception, texts(at.exception)
+    assert at.selectbox(key="classify_pick").value == 1  # no need to look for the picker
+    head = locales.t("classify.top_k", lang) and (
+        "Most likely" if lang == "en" else "Mais provável"
+    )
+    assert chart_caption(at).startswith(f"{head}: {expected_label(second[1], lang)} (")
+    # Going back to the first photo sticks: only a newly added photo takes over.
+    at.selectbox(key="classify_pick").set_value(0).run()
+    at.slider(key="classify_top_k").set_value(3).run()
+    assert at.selectbox(key="classify_pick").value == 0
+    assert chart_caption(at).startswith(f"{head}: {expected_label(first[1], lang)} (")
+
+
+@pytest.mark.parametrize(("lang", "dataset"), [("pt", None), ("en", "cifar10"), ("pt", "mnist")])
+def test_opens_with_the_best_shipped_model_for_the_dataset(lang, dataset):
+    from cnn_core.pretrained import best_pretrained, title
+
+    at = app_test(PAGE, lang, timeout=240)
+    if dataset is not None:
+        at.session_state["design"] = {"spec": {}, "settings": {"dataset": dataset}}
+    at.run()
+    assert not at.exception, texts(at.exception)
+    best = best_pretrained(dataset or "cifar10")
+    assert at.selectbox(key="classify_model").value == f"pretrained:{best.name}:{best.epochs}"
+    picker = at.selectbox(key="classify_model")
+    shown = picker.proto.options[picker.index]
+    assert title(best.name, lang) in shown
+    assert locales.format_percent(best.accuracy, lang) in shown
 
 
 def test_sample_button_works_without_any_upload():

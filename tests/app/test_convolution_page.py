@@ -127,9 +127,21 @@ def test_prev_next_buttons_walk_the_cells():
 def test_bias_is_added_to_every_cell():
     at = app_test(PAGE, "en").run()
     before = trace_array(chart(at, "conv_output")["data"][0])
-    at.number_input(key="conv_bias").set_value(12.5).run()
+    at.text_input(key="conv_bias").input("12.5").run()
     after = trace_array(chart(at, "conv_output")["data"][0])
     np.testing.assert_allclose(after, before + 12.5)
+
+
+def test_bias_is_typed_and_shown_with_the_languages_decimal_mark():
+    at = app_test(PAGE, "pt").run()
+    assert at.text_input(key="conv_bias").value == "0"
+    before = trace_array(chart(at, "conv_output")["data"][0])
+    at.text_input(key="conv_bias").input("-2,5").run()
+    np.testing.assert_allclose(trace_array(chart(at, "conv_output")["data"][0]), before - 2.5)
+    assert at.text_input(key="conv_bias").value == "-2,5"  # written back the Brazilian way
+    at.text_input(key="conv_bias").input("dois").run()  # not a number: said so, bias 0
+    assert locales.t("number.bad", "pt", example="1.234,5") in [e.value for e in at.error]
+    np.testing.assert_allclose(trace_array(chart(at, "conv_output")["data"][0]), before)
 
 
 @pytest.mark.parametrize("filters", [1, 2, 4])
@@ -160,10 +172,10 @@ def test_several_filters_give_that_many_maps_from_the_weights_shown(filters):
 
 def test_self_checks_use_cnn_core_numbers():
     at = app_test(PAGE, "pt").run()
-    at.number_input(key="conv_quiz_size").set_value(14).run()  # stride 2 on 28: not 14
+    at.text_input(key="conv_quiz_size").input(str(14)).run()  # stride 2 on 28: not 14
     assert len(at.error) == 1 and not at.success
-    at.number_input(key="conv_quiz_size").set_value(ops.conv_output_size(28, 3, 2)).run()
-    at.number_input(key="conv_quiz_params").set_value(ops.conv_params(3, 3, 16)).run()
+    at.text_input(key="conv_quiz_size").input(str(ops.conv_output_size(28, 3, 2))).run()
+    at.text_input(key="conv_quiz_params").input(str(ops.conv_params(3, 3, 16))).run()
     at.radio(key="conv_quiz_same").set_value(0).run()
     assert len(at.success) == 3 and not at.error
     assert ops.conv_params(3, 3, 16) == 448 and ops.conv_output_size(28, 3, 2) == 13

@@ -104,15 +104,47 @@ def test_other_sample_and_test_pattern_change_the_numbers():
 
 def test_self_checks_accept_the_right_numbers_only():
     at = app_test(PAGE, "pt").run()
-    at.number_input(key="inputs_quiz_count").set_value(3000).run()
+    at.text_input(key="inputs_quiz_count").input(str(3000)).run()
     assert [e.value for e in at.error] == [locales.t("concepts.quiz.wrong", "pt")]
-    at.number_input(key="inputs_quiz_count").set_value(32 * 32 * 3).run()
+    at.text_input(key="inputs_quiz_count").input(str(32 * 32 * 3)).run()
     assert [s.value for s in at.success] == [locales.t("concepts.quiz.right", "pt")]
 
     image = first_sample_of_class(int(at.selectbox(key="inputs_class").value))
     red = int(image[16 - 2, 16 - 2, 0])  # the default patch corner
-    at.number_input(key="inputs_quiz_scale").set_value(round(red / 255, 2)).run()
+    at.text_input(key="inputs_quiz_scale").input(str(round(red / 255, 2))).run()
     assert len(at.success) == 2 and not at.error
+
+
+@pytest.mark.parametrize(
+    ("lang", "write"),
+    [
+        ("pt", lambda v: f"{v:.2f}".replace(".", ",")),  # 0,80: the Brazilian way
+        ("pt", lambda v: f"{v:.2f}"),  # 0.80 typed on an English keyboard: still 0.8
+        ("en", lambda v: f"{v:.2f}"),
+    ],
+)
+def test_scale_quiz_reads_the_languages_decimal_mark(lang, write):
+    at = app_test(PAGE, lang).run()
+    image = first_sample_of_class(int(at.selectbox(key="inputs_class").value))
+    red = int(image[16 - 2, 16 - 2, 0])
+    at.text_input(key="inputs_quiz_scale").input(write(red / 255)).run()
+    assert [s.value for s in at.success] == [locales.t("concepts.quiz.right", lang)]
+    assert not at.error
+    # The box is written back with the language's decimal mark (and two decimals).
+    expected = locales.format_number(round(red / 255, 2), lang, 2)
+    assert at.text_input(key="inputs_quiz_scale").value == expected
+    # A wrong answer by 100x (what the number box made of "0,80") is still wrong.
+    at.text_input(key="inputs_quiz_scale").input(str(round(100 * red / 255))).run()
+    assert [e.value for e in at.error] == [locales.t("concepts.quiz.wrong", lang)]
+
+
+def test_quiz_says_what_a_number_looks_like_when_the_text_is_not_one():
+    at = app_test(PAGE, "pt").run()
+    at.text_input(key="inputs_quiz_count").input("três mil").run()
+    assert [e.value for e in at.error] == [locales.t("number.bad", "pt", example="1.234,5")]
+    assert not at.success
+    at.text_input(key="inputs_quiz_count").input("3.072").run()  # thousands grouped, pt
+    assert [s.value for s in at.success] == [locales.t("concepts.quiz.right", "pt")]
 
 
 def test_upload_without_a_file_falls_back_to_a_pattern():

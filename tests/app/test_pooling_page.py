@@ -141,12 +141,12 @@ def test_one_by_one_pool_is_identity_and_has_no_parameters(lang, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_self_check_is_marked_against_ops(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
-    at.number_input(key="pooling_quiz_size").set_value(ops.conv_output_size(14, 2, 2))
-    at.number_input(key="pooling_quiz_params").set_value(4)
+    at.text_input(key="pooling_quiz_size").input(str(ops.conv_output_size(14, 2, 2)))
+    at.text_input(key="pooling_quiz_params").input(str(4))
     rerun(at)
     assert [s.value for s in at.success].count(locales.t("concepts.quiz.right", lang)) == 1
     assert [e.value for e in at.error] == [locales.t("concepts.quiz.wrong", lang)]
-    at.number_input(key="pooling_quiz_params").set_value(0)
+    at.text_input(key="pooling_quiz_params").input(str(0))
     rerun(at)
     assert [s.value for s in at.success].count(locales.t("concepts.quiz.right", lang)) == 2
 

@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 
 LIGHT_MODULES = [
     "cnn_core.spec",
+    "cnn_core.fixes",
     "cnn_core.presets",
     "cnn_core.ops",
     "cnn_core.data",
