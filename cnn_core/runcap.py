@@ -56,20 +56,30 @@ class Deadline:
         self.max_run_s = None if max_run_s is None else float(max_run_s)
         self._clock = clock
         self.start = clock()
+        self.end = None if max_run_s is None else self.start + self.max_run_s
+
+    @classmethod
+    def at(cls, end: float | None, *, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        """A deadline at a clock value (``RunControl.deadline()``), ``None`` for no cap."""
+        deadline = cls(None, clock=clock)
+        if end is not None:
+            deadline.end = float(end)
+            deadline.max_run_s = max(deadline.end - deadline.start, 0.0)
+        return deadline
 
     @property
     def capped(self) -> bool:
         """Whether there is a cap at all."""
-        return self.max_run_s is not None
+        return self.end is not None
 
     def left(self) -> float:
         """Seconds until the deadline (negative past it; ``inf`` without a cap)."""
-        if self.max_run_s is None:
+        if self.end is None:
             return math.inf
-        return self.start + self.max_run_s - self._clock()
+        return self.end - self._clock()
 
     def used(self) -> float:
-        """Seconds since the run got its slot."""
+        """Seconds since this deadline was made (when the run got its slot)."""
         return self._clock() - self.start
 
     def passed(self, reserve_s: float = 0.0) -> bool:

@@ -69,6 +69,9 @@ def test_deadline_counts_from_the_slot_and_can_be_off():
     assert math.isinf(free.left()) and not free.passed(1e9) and not free.capped
     with pytest.raises(ValueError):
         Deadline(0)
+    later = Deadline.at(clock.now + 30, clock=clock)
+    assert later.left() == 30.0 and later.capped
+    assert not Deadline.at(None, clock=clock).capped
 
 
 def test_reserve_is_the_test_time_but_at_most_a_quarter_of_the_cap():
