@@ -195,13 +195,17 @@ def train_slots() -> int:
     return _positive_env(SLOTS_ENV, int, None) or default_slots()
 
 
-def max_run_seconds() -> float | None:
-    """The most seconds one run may take (``CNN_STUDIO_MAX_RUN_S``, default 600; ``None``: no cap).
+def max_run_seconds(default: float | None = DEFAULT_MAX_RUN_S) -> float | None:
+    """The most seconds one run may take (``CNN_STUDIO_MAX_RUN_S``; ``None``: no cap).
+
+    Args:
+        default: when the variable is not set (600 s for the app; the command line, one person's
+            machine, passes ``None``).
 
     Raises:
         ValueError: if the variable is set to something other than a positive number or ``off``.
     """
-    return _positive_env(MAX_RUN_ENV, float, DEFAULT_MAX_RUN_S, allow_off=True)
+    return _positive_env(MAX_RUN_ENV, float, default, allow_off=True)
 
 
 def estimate_run_seconds(

@@ -97,10 +97,12 @@ def test_settings_from_the_environment(monkeypatch):
     monkeypatch.delenv("CNN_STUDIO_MAX_RUN_S", raising=False)
     assert train_slots() == default_slots()
     assert max_run_seconds() == DEFAULT_MAX_RUN_S
+    assert max_run_seconds(default=None) is None
     monkeypatch.setenv("CNN_STUDIO_TRAIN_SLOTS", "3")
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "20")
     assert train_slots() == 3
     assert max_run_seconds() == 20.0
+    assert max_run_seconds(default=None) == 20.0
     assert Scheduler().slots == 3
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "off")
     assert max_run_seconds() is None

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from cnn_core.evaluate import evaluate_probs
-from cnn_core.runcap import (
+from cnn_core.train.cap import (
     MIN_TEST_IMAGES,
     Deadline,
     capped_test,
