@@ -164,7 +164,7 @@ def _pid_alive(pid) -> bool:
 def _info(folder: Path, meta: dict) -> RunInfo:
     metrics = read_json(folder / "metrics.json", {}) or {}
     status = meta.get("status", "failed")
-    if status in ("queued", "running", "stopping") and not _pid_alive(meta.get("pid")):
+    if status in ("waiting", "queued", "running", "stopping") and not _pid_alive(meta.get("pid")):
         status = "interrupted"
     return RunInfo(
         run_id=folder.name,
@@ -283,7 +283,8 @@ def prune_runs(runs_dir=None, *, max_bytes: int | None = None, keep: tuple = ())
         if folder.name in keep:
             continue
         meta = read_json(folder / "meta.json", {}) or {}
-        if meta.get("status") in ("queued", "running", "stopping") and _pid_alive(meta.get("pid")):
+        active = ("waiting", "queued", "running", "stopping")
+        if meta.get("status") in active and _pid_alive(meta.get("pid")):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         total -= sizes[folder]

@@ -256,7 +256,7 @@ def _launch(handle: LocalRunHandle, spec, settings, data, resume, max_run_s) -> 
         status="queued", message_key="train.msg.loading_data", message_args={}, eta_s=None
     )
     with contextlib.suppress(OSError):
-        _runs.update_meta(handle.path, status="queued", message_key=None)
+        _runs.update_meta(handle.path, status="queued", message_key=None, pid=os.getpid())
     thread = threading.Thread(
         target=_thread_main,
         args=(handle, spec, settings, data, resume),
@@ -395,7 +395,7 @@ def start_training(
     _refuse_second_run(owner)
     prune_runs(runs_dir)
     folder = _runs.create_run_folder(owner, spec.to_dict(), settings.to_dict(), runs_dir, tags=tags)
-    _runs.update_meta(folder, status="waiting")
+    _runs.update_meta(folder, status="waiting", pid=os.getpid())
     state = RunState(folder.name, settings.epochs, status="waiting", tags=tags)
     state.message_key = "queue.msg.waiting"
     handle = LocalRunHandle(folder.name, owner, folder, state)
@@ -473,7 +473,7 @@ def continue_training(
     state.stride = max(1, _stride_of(state.batch_log))
     handle = LocalRunHandle(run_id, owner, info.path, state)
     resume = Resume(initial_epoch=len(state.epoch_log), extra_epochs=extra_epochs)
-    _runs.update_meta(info.path, status="waiting")
+    _runs.update_meta(info.path, status="waiting", pid=os.getpid())
     try:
         return _enqueue(handle, spec, settings, data, resume, max_run_s=cap, epochs=extra_epochs)
     except OwnerBusyError:
