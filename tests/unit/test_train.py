@@ -28,6 +28,7 @@ from cnn_core.train import (
     resolve_precision,
     start_training,
 )
+from cnn_core.train.local import reset_scheduler
 from tests.unit.conftest import small_cifar
 
 TINY = ModelSpec(
@@ -124,6 +125,7 @@ def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
 
 
 def test_second_run_waits_its_turn_and_starts_by_itself(small_data, tmp_path):
+    reset_scheduler(1)  # one training slot, as on a 2-core host
     long = settings(epochs=200, batch_size=16)
     first = start_training(TINY, long, owner="davi", runs_dir=tmp_path, data=small_data)
     second = start_training(
