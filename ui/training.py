@@ -24,6 +24,7 @@ import streamlit as st
 
 from cnn_core import locales
 from cnn_core.admission import AdmissionError
+from cnn_core.scheduler import OwnerBusyError, max_run_seconds, train_slots
 from cnn_core.spec import SpecError
 from cnn_core.train import settings as train_settings
 from cnn_core.train.engine import Engine, get_engine
@@ -54,12 +55,15 @@ OPTIMIZER_KEYS = frozenset(train_settings.OPTIMIZERS)
 EXPLAINED_ERRORS = (
     AdmissionError,
     EngineUnavailableError,
+    OwnerBusyError,
     RecipeError,
     RunNotFoundError,
     SettingsError,
     SpecError,
     TrainingBusyError,
 )
+# How a run ends when the host's cap on one run (CNN_STUDIO_MAX_RUN_S) stopped it.
+CAPPED_KEY = "queue.msg.capped"
 MAX_CURVE_POINTS = 800
 BUILD_PAGE = "pages/07_build.py"
 TRAIN_PAGE = "pages/08_train.py"
@@ -405,6 +409,7 @@ def start_controls(
                 text=settings_text(demo_settings),
             )
         )
+    cap_note()
     show_start_problems(owner)
 
 
@@ -527,6 +532,9 @@ def show_state(view: RunView) -> None:
     detail = _message(view.message_key, view.message_args)
     if status == "queued":
         st.info(t("trainp.state.queued"), icon=":material/hourglass_top:")
+    elif status in ("waiting", "cancelled"):
+        st.info(t(f"queue.msg.{status}"), icon=":material/hourglass_top:")
+        detail = ""
     elif status == "running":
         st.info(t("trainp.state.running"), icon=":material/model_training:")
     elif status == "stopping":
@@ -547,7 +555,9 @@ def show_state(view: RunView) -> None:
         detail = ""
         val = _last_val_accuracy(view.epoch_log)
         budget = (view.settings or {}).get("time_budget_s")
-        if budget and (view.message_key == "train.msg.time_up" or _ended_mid_epoch(view.epoch_log)):
+        capped = view.message_key == CAPPED_KEY
+        mid = _ended_mid_epoch(view.epoch_log) and not capped
+        if budget and (view.message_key == "train.msg.time_up" or mid):
             text = t(
                 "trainp.state.time_up",
                 budget=fmt_duration(budget),
@@ -559,6 +569,8 @@ def show_state(view: RunView) -> None:
         else:
             text = t("trainp.state.finished_noval", epochs=done)
         st.success(text, icon=":material/check_circle:")
+        if capped:  # the page says why the run ended before its plan
+            st.info(_message(CAPPED_KEY, view.message_args), icon=":material/timer:")
     elif status == "diverged":
         st.error(t("trainp.state.diverged"), icon=":material/warning:")
         advice = [_message(k) for k in view.advice] or [
@@ -725,6 +737,9 @@ def live_panel() -> None:
     stored = st.session_state.get(RUN_SETTINGS_KEY)
     settings = stored[1] if stored and stored[0] == snap.run_id else None
     view = RunView.of_snapshot(snap, settings=settings)
+    if snap.status == "waiting":
+        show_waiting(snap)
+        return
     show_state(view)
     if snap.status in ACTIVE:
         show_progress(snap, settings)
@@ -739,6 +754,47 @@ def live_panel() -> None:
     show_curves(view, key="train_live")
     if snap.status not in ACTIVE:
         st.rerun()
+
+
+def _cancel() -> None:
+    handle = st.session_state.get(HANDLE_KEY)
+    if handle is not None:
+        handle.cancel()
+
+
+def show_waiting(snap) -> None:
+    """A run in line: its place, the estimated wait (both live) and a way out of the line."""
+    position = number(snap.queue_position or 1)
+    if _finite(snap.eta_s) is None:
+        st.info(t("queue.page.waiting_unknown", position=position), icon=":material/groups:")
+    else:
+        wait = fmt_duration(snap.eta_s)
+        st.info(t("queue.page.waiting", position=position, wait=wait), icon=":material/groups:")
+    st.caption(t("queue.page.waiting_help", slots=number(_slots())))
+    st.button(
+        t("queue.page.cancel"),
+        key="train_cancel",
+        icon=":material/close:",
+        on_click=_cancel,
+        help=t("queue.page.cancel_help"),
+    )
+
+
+def _slots() -> int:
+    try:
+        return train_slots()
+    except ValueError:  # a bad setting is the server's problem; the engine reports it
+        return 1
+
+
+def cap_note() -> None:
+    """One line under the start buttons: how long this server lets one run take."""
+    try:
+        cap = max_run_seconds()
+    except ValueError:
+        return
+    if cap is not None:
+        st.caption(t("queue.page.cap_note", limit=fmt_duration(cap)))
 
 
 def final_panel(eng: Engine, owner: str, handle) -> None:
@@ -770,6 +826,10 @@ def final_panel(eng: Engine, owner: str, handle) -> None:
 
         st.markdown(t("trainp.test_line"))
         st.code(blog_line(view.evaluation), language=None)
+        if view.evaluation.get("test_subsample"):
+            subsample = view.evaluation
+            n, total = number(subsample["test_subsample"]), number(subsample.get("test_total"))
+            st.caption(t("queue.msg.test_subsample", n=n, total=total))
     if info is None or not evaluable(info):
         return  # the Evaluate page could not show it: no link to a dead end
     st.page_link(

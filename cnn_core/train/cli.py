@@ -161,10 +161,17 @@ def _epoch_line(entry: dict) -> str:
 
 def _engine(args):
     """The backend: the configured one (:func:`get_engine`), or a local one on ``--runs-dir``."""
-    from cnn_core.train.engine import get_engine
+    import os
+
+    from cnn_core.scheduler import max_run_seconds
+    from cnn_core.train.engine import FAKE_ENGINE_ENV, RAY_ADDRESS_ENV, get_engine
     from cnn_core.train.local import LocalEngine
 
-    return get_engine() if args.runs_dir is None else LocalEngine(runs_dir=args.runs_dir)
+    elsewhere = os.environ.get(FAKE_ENGINE_ENV) or os.environ.get(RAY_ADDRESS_ENV)
+    if args.runs_dir is None and elsewhere:
+        return get_engine()
+    # A terminal is one person's machine: no cap on a run unless CNN_STUDIO_MAX_RUN_S sets one.
+    return LocalEngine(runs_dir=args.runs_dir, max_run_s=max_run_seconds(default=None))
 
 
 def _watch(handle, quiet: bool) -> None:

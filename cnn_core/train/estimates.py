@@ -12,10 +12,36 @@ from cnn_core.train.optimizers import compile_model
 from cnn_core.train.precision import build_for_training, resolve_precision
 from cnn_core.train.settings import TrainSettings
 
-__all__ = ["estimate_epoch_seconds"]
+__all__ = ["cached_epoch_seconds", "estimate_epoch_seconds"]
 
 _ESTIMATES: dict[tuple, float] = {}
 _ESTIMATE_LOCK = threading.Lock()
+
+
+def _epoch_images(settings: TrainSettings, train_images) -> int:
+    if train_images is None:
+        full = 50_000 if settings.dataset == "cifar10" else 60_000
+        train_images = settings.train_size or (full - settings.val_size)
+    return train_images
+
+
+def cached_epoch_seconds(spec: ModelSpec, settings: TrainSettings) -> float | None:
+    """:func:`estimate_epoch_seconds` if this design was already measured here, else ``None``
+    (never measures: the queue's wait estimates must not build a model).
+
+    Args:
+        spec: the model design.
+        settings: the training settings.
+
+    Returns:
+        Estimated seconds per epoch, or ``None``.
+    """
+    key = (spec.to_json(indent=None), settings.batch_size, resolve_precision(spec, settings))
+    with _ESTIMATE_LOCK:
+        per_image = _ESTIMATES.get(key)
+    if per_image is None:
+        return None
+    return per_image * (_epoch_images(settings, None) + settings.val_size / 3)
 
 
 def estimate_epoch_seconds(spec: ModelSpec, settings: TrainSettings, *, train_images=None) -> float:
@@ -35,9 +61,7 @@ def estimate_epoch_seconds(spec: ModelSpec, settings: TrainSettings, *, train_im
     """
     precision = resolve_precision(spec, settings)
     key = (spec.to_json(indent=None), settings.batch_size, precision)
-    if train_images is None:
-        full = 50_000 if settings.dataset == "cifar10" else 60_000
-        train_images = settings.train_size or (full - settings.val_size)
+    train_images = _epoch_images(settings, train_images)
     with _ESTIMATE_LOCK:
         per_image = _ESTIMATES.get(key)
         if per_image is None:

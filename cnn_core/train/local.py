@@ -1,17 +1,22 @@
-"""The in-process backend: runs train in a background thread of this process, one at a time.
+"""The in-process backend: runs train in background threads of this process, a few at a time.
 
-A second :func:`start_training` while one trains raises :class:`TrainingBusyError` (one slot per
-process: a second run would halve the speed of both on a small server). Each run lives in a
-folder of the run store (:mod:`cnn_core.runs`), written after every epoch, so a page reload or a
-restart loses at most the epoch in flight. :class:`LocalEngine` wraps these functions as an
-:class:`~cnn_core.train.engine.Engine`.
+Runs share this process's training slots (``CNN_STUDIO_TRAIN_SLOTS``, one on a 2-core host)
+through the fair queue of :mod:`cnn_core.scheduler`: :func:`start_training` always returns at
+once, with a run that trains or that waits (status ``"waiting"``, its place in line and estimated
+wait in the snapshot) and starts by itself when its turn comes. One active or waiting run per
+owner. Each run may hold its slot for at most ``CNN_STUDIO_MAX_RUN_S`` seconds, test included
+(:mod:`cnn_core.train.cap`). Each run lives in a folder of the run store (:mod:`cnn_core.runs`),
+written after every epoch, so a page reload or a restart loses at most the epoch in flight.
+:class:`LocalEngine` wraps these functions as an :class:`~cnn_core.train.engine.Engine`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +24,12 @@ import numpy as np
 from cnn_core import runs as _runs
 from cnn_core.admission import check_admission
 from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
+from cnn_core.scheduler import Job, OwnerBusyError, Scheduler, estimate_run_seconds, max_run_seconds
 from cnn_core.spec import ModelSpec, SpecError
 from cnn_core.train.control import StateControl
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.recipes import check_recipe
-from cnn_core.train.settings import TrainSettings
+from cnn_core.train.settings import SCHEMA, TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES, QueueEntry, RunState, Snapshot
 from cnn_core.train.worker import Resume, run_training
 
@@ -34,8 +40,16 @@ __all__ = [
     "continue_training",
     "current_run",
     "load_run_model",
+    "reset_scheduler",
+    "scheduler",
     "start_training",
 ]
+
+# Seconds a run spends outside its training epochs (data, model, final test): a rough figure for
+# the estimated wait of the runs behind it.
+RUN_OVERHEAD_S = 15.0
+# Read the cap from CNN_STUDIO_MAX_RUN_S when the run is started.
+_FROM_ENV = object()
 
 
 class LocalRunHandle:
@@ -54,31 +68,70 @@ class LocalRunHandle:
         self._state = state
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._scheduler: Scheduler | None = None
+        # time.monotonic() value the run must end by (set when it gets its slot), or None.
+        self.deadline: float | None = None
 
     def snapshot(self) -> Snapshot:
-        """Returns the current :class:`Snapshot` (never blocks on training)."""
-        return self._state.snapshot()
+        """Returns the current :class:`Snapshot` (never blocks on training).
+
+        While the run waits, ``queue_position`` is its place in line and ``eta_s`` the estimated
+        wait, both from the queue as it is now.
+        """
+        snap = self._state.snapshot()
+        if snap.status != "waiting" or self._scheduler is None:
+            return snap
+        line = self._scheduler.entry(self.run_id)
+        if line is None or line.status != "waiting":  # its turn came meanwhile
+            return self._state.snapshot()
+        return dataclasses.replace(snap, queue_position=line.position, eta_s=line.eta_s)
 
     def stop(self) -> None:
-        """Asks the run to stop after the batch in flight; the weights so far are kept."""
+        """Asks the run to stop after the batch in flight; the weights so far are kept. A run
+        still waiting for its turn leaves the line instead."""
+        if self._leave_line():
+            return
         self._stop.set()
         with self._state.lock:
             if self._state.status in ("queued", "running"):
                 self._state.status = "stopping"
 
     def cancel(self) -> None:
-        """This backend never keeps a run waiting: cancelling a run stops it."""
+        """Takes a waiting run out of the line (status ``"cancelled"``); a training run stops."""
         self.stop()
 
+    def _leave_line(self) -> bool:
+        with self._state.lock:
+            waiting = self._state.status == "waiting"
+        if not (waiting and self._scheduler and self._scheduler.cancel(self.run_id, self.owner)):
+            return False
+        self._state.update(
+            status="cancelled",
+            message_key="queue.msg.cancelled",
+            message_args={},
+            eta_s=0.0,
+            queue_position=None,
+        )
+        with contextlib.suppress(OSError):
+            _runs.update_meta(self.path, status="cancelled", message_key="queue.msg.cancelled")
+        return True
+
     def join(self, timeout: float | None = None) -> bool:
-        """Waits for the run to end; returns ``True`` when it has."""
+        """Waits for the run to end (waiting for its turn first); returns ``True`` when it has."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while self._thread is None and not self.done:
+            if end is not None and time.monotonic() >= end:
+                return False
+            time.sleep(0.05)
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(None if end is None else max(0.0, end - time.monotonic()))
         return self.done
 
     @property
     def done(self) -> bool:
-        return self._thread is not None and not self._thread.is_alive()
+        if self._thread is None:  # still in line, or taken out of it
+            return self._state.snapshot().status == "cancelled"
+        return not self._thread.is_alive()
 
     @property
     def stop_requested(self) -> bool:
@@ -101,7 +154,7 @@ class LocalControl(StateControl):
         return self.handle.stop_requested
 
     def deadline(self) -> float | None:
-        return None
+        return self.handle.deadline
 
     def load_checkpoint(self):
         import keras
@@ -144,10 +197,41 @@ class LocalControl(StateControl):
             )
 
 
-# One training slot per process: a second run would halve the speed of both on a small server.
-_SLOT = threading.Lock()
+# The process's training slots and line (made on first use, from CNN_STUDIO_TRAIN_SLOTS).
+_SCHEDULER: Scheduler | None = None
+_SCHEDULER_LOCK = threading.Lock()
 _HANDLES: dict[str, LocalRunHandle] = {}
 _HANDLES_LOCK = threading.Lock()
+
+
+def scheduler() -> Scheduler:
+    """Returns this process's :class:`~cnn_core.scheduler.Scheduler` (made on first use).
+
+    Raises:
+        ValueError: if ``CNN_STUDIO_TRAIN_SLOTS`` is not a positive whole number.
+    """
+    global _SCHEDULER
+    with _SCHEDULER_LOCK:
+        if _SCHEDULER is None:
+            _SCHEDULER = Scheduler()
+        return _SCHEDULER
+
+
+def reset_scheduler(slots: int | None = None) -> Scheduler:
+    """Replaces the process's scheduler with an empty one (tests; no run may be active).
+
+    Args:
+        slots: training slots (default: from ``CNN_STUDIO_TRAIN_SLOTS``).
+
+    Returns:
+        The new scheduler.
+    """
+    global _SCHEDULER
+    with _SCHEDULER_LOCK:
+        _SCHEDULER = Scheduler(slots)
+    with _HANDLES_LOCK:
+        _HANDLES.clear()
+    return _SCHEDULER
 
 
 def current_run(owner: str) -> LocalRunHandle | None:
@@ -160,10 +244,19 @@ def _thread_main(handle: LocalRunHandle, spec, settings, data, resume) -> None:
     try:
         run_training(spec, settings, LocalControl(handle), data=data, resume=resume)
     finally:
-        _SLOT.release()
+        # Frees the slot; the next run in line starts from here.
+        scheduler().finished(handle.run_id)
 
 
-def _launch(handle: LocalRunHandle, spec, settings, data, resume) -> LocalRunHandle:
+def _launch(handle: LocalRunHandle, spec, settings, data, resume, max_run_s) -> None:
+    """The scheduler's launcher: the run has a slot now; its clock (the cap) starts here."""
+    if max_run_s is not None:
+        handle.deadline = time.monotonic() + max_run_s
+    handle._state.update(
+        status="queued", message_key="train.msg.loading_data", message_args={}, eta_s=None
+    )
+    with contextlib.suppress(OSError):
+        _runs.update_meta(handle.path, status="queued", message_key=None, pid=os.getpid())
     thread = threading.Thread(
         target=_thread_main,
         args=(handle, spec, settings, data, resume),
@@ -171,10 +264,74 @@ def _launch(handle: LocalRunHandle, spec, settings, data, resume) -> LocalRunHan
         daemon=True,
     )
     handle._thread = thread
-    with _HANDLES_LOCK:
-        _HANDLES[handle.owner] = handle
     thread.start()
+
+
+def _time_left(handle: LocalRunHandle) -> float | None:
+    """A running job's seconds left for the queue: its own estimate, within its deadline."""
+    snap = handle._state.snapshot()
+    left = snap.eta_s if snap.status in ("running", "stopping") else None
+    if handle.deadline is not None:
+        cap_left = max(0.0, handle.deadline - time.monotonic())
+        left = cap_left if left is None else min(left, cap_left)
+    return left
+
+
+def _cap(max_run_s) -> float | None:
+    return max_run_seconds() if max_run_s is _FROM_ENV else max_run_s
+
+
+def _enqueue(
+    handle: LocalRunHandle, spec, settings, data, resume, *, max_run_s, epochs: int
+) -> LocalRunHandle:
+    """Puts a run in line (it starts at once when a slot is free); registers it for attach()."""
+    sched = scheduler()
+    handle._scheduler = sched
+    estimate = estimate_run_seconds(
+        time_budget_s=settings.time_budget_s,
+        epochs=epochs,
+        epoch_seconds=cached_epoch_seconds(spec, settings),
+        max_run_s=max_run_s,
+        overhead_s=RUN_OVERHEAD_S,
+    )
+    job = Job(
+        handle.run_id,
+        handle.owner,
+        launch=lambda job: _launch(handle, spec, settings, data, resume, max_run_s),
+        estimate_s=estimate,
+        remaining=lambda: _time_left(handle),
+        tags=dict(handle._state.tags),
+    )
+    with _HANDLES_LOCK:
+        before = _HANDLES.get(handle.owner)
+        _HANDLES[handle.owner] = handle
+    try:
+        sched.submit(job)
+    except BaseException:
+        with _HANDLES_LOCK:
+            if before is not None:
+                _HANDLES[handle.owner] = before
+            else:
+                _HANDLES.pop(handle.owner, None)
+        raise
     return handle
+
+
+def _refuse_second_run(owner: str) -> None:
+    line = scheduler().owner_entry(owner)
+    if line is not None:
+        raise OwnerBusyError(line.run_id)
+
+
+def cached_epoch_seconds(spec: ModelSpec, settings: TrainSettings) -> float | None:
+    """Seconds per epoch if this design was already measured in this process, else ``None``
+    (measuring builds a model: not something to do while another run trains)."""
+    from cnn_core.train import estimates
+
+    try:
+        return estimates.cached_epoch_seconds(spec, settings)
+    except Exception:  # an estimate is a nicety; the wait falls back to the budget or the cap
+        return None
 
 
 def _check_tags(tags) -> dict:
@@ -188,9 +345,16 @@ def _check_tags(tags) -> dict:
 
 
 def start_training(
-    spec: ModelSpec, settings: TrainSettings, *, owner: str, runs_dir=None, data=None, tags=None
+    spec: ModelSpec,
+    settings: TrainSettings,
+    *,
+    owner: str,
+    runs_dir=None,
+    data=None,
+    tags=None,
+    max_run_s=_FROM_ENV,
 ) -> LocalRunHandle:
-    """Starts training ``spec`` in a background thread and returns at once.
+    """Starts training ``spec`` in a background thread, or puts it in line; returns at once.
 
     Args:
         spec: the model design.
@@ -200,12 +364,14 @@ def start_training(
         data: a dataset object (``x_train``, ``y_train``, ``x_val``, ``y_val``, ``x_test``,
             ``y_test``); loaded with :func:`cnn_core.data.load_dataset` when ``None``.
         tags: a small dict of strings kept with the run (``meta.json``, ``RunInfo.tags``).
+        max_run_s: the most seconds the run may hold its slot, test included (default:
+            ``CNN_STUDIO_MAX_RUN_S``, 600 s; ``None``: no cap).
 
     Returns:
-        A :class:`LocalRunHandle`; poll ``handle.snapshot()``.
+        A :class:`LocalRunHandle`; poll ``handle.snapshot()`` (``"waiting"`` while in line).
 
     Raises:
-        TrainingBusyError: if another run is training in this process.
+        OwnerBusyError: if ``owner`` already has a run training or waiting.
         SpecError: if the design has errors.
         SettingsError: if a setting (or the tags) is invalid.
         RecipeError: if ``whiten`` or ``low_res`` do not suit the network.
@@ -225,19 +391,19 @@ def start_training(
         raise SpecError(errors)
     check_recipe(spec, settings)
     check_admission(spec, settings)
-    if not _SLOT.acquire(blocking=False):
-        raise TrainingBusyError()
-    try:
-        prune_runs(runs_dir)
-        folder = _runs.create_run_folder(
-            owner, spec.to_dict(), settings.to_dict(), runs_dir, tags=tags
-        )
-    except BaseException:
-        _SLOT.release()
-        raise
-    state = RunState(folder.name, settings.epochs, tags=tags)
+    cap = _cap(max_run_s)
+    _refuse_second_run(owner)
+    prune_runs(runs_dir)
+    folder = _runs.create_run_folder(owner, spec.to_dict(), settings.to_dict(), runs_dir, tags=tags)
+    _runs.update_meta(folder, status="waiting", pid=os.getpid())
+    state = RunState(folder.name, settings.epochs, status="waiting", tags=tags)
+    state.message_key = "queue.msg.waiting"
     handle = LocalRunHandle(folder.name, owner, folder, state)
-    return _launch(handle, spec, settings, data, None)
+    try:
+        return _enqueue(handle, spec, settings, data, None, max_run_s=cap, epochs=settings.epochs)
+    except OwnerBusyError:  # a second press from the same visitor won the race
+        _runs.delete_run(folder.name, owner, runs_dir)
+        raise
 
 
 def _no_model(run_id: str) -> RunNotFoundError:
@@ -247,12 +413,19 @@ def _no_model(run_id: str) -> RunNotFoundError:
 
 
 def continue_training(
-    run_id: str, extra_epochs: int, *, owner: str, runs_dir=None, data=None
+    run_id: str,
+    extra_epochs: int,
+    *,
+    owner: str,
+    runs_dir=None,
+    data=None,
+    max_run_s=_FROM_ENV,
 ) -> LocalRunHandle:
     """Trains a saved run for ``extra_epochs`` more epochs, from its weights and optimizer state.
 
     The learning-rate schedule (if any) runs again over the extra epochs, and the time budget does
-    not apply. Metrics are appended to the same run folder.
+    not apply (the host's cap does). It waits in line like a new run. Metrics are appended to the
+    same run folder.
 
     Args:
         run_id: a run of ``owner`` with saved weights.
@@ -260,6 +433,7 @@ def continue_training(
         owner: the visitor id.
         runs_dir: runs folder.
         data: dataset object, as for :func:`start_training`.
+        max_run_s: as for :func:`start_training`.
 
     Returns:
         A :class:`LocalRunHandle` with the same ``run_id``.
@@ -267,11 +441,18 @@ def continue_training(
     Raises:
         RunNotFoundError: if the run is not ``owner``'s, or has no saved weights (``.key`` is
             ``"train.error.no_model"``).
-        SettingsError: if ``extra_epochs`` is not a positive whole number.
+        SettingsError: if ``extra_epochs`` is not a whole number within the settings schema's
+            epochs (1-200).
         AdmissionError: if this host will not run it.
-        TrainingBusyError: if another run is training in this process.
+        TrainingBusyError: if this run is itself training or waiting.
+        OwnerBusyError: if ``owner`` has another run training or waiting.
     """
-    if not isinstance(extra_epochs, int) or isinstance(extra_epochs, bool) or extra_epochs <= 0:
+    most = _EPOCHS_SETTING.high
+    if (
+        not isinstance(extra_epochs, int)
+        or isinstance(extra_epochs, bool)
+        or not 1 <= extra_epochs <= most
+    ):
         raise SettingsError("extra_epochs", extra_epochs)
     info = load_run(run_id, owner, runs_dir)
     if not info.has_model:
@@ -282,16 +463,25 @@ def continue_training(
     # More epochs at full size, from the learned (and, if whitened, kept) first-layer filters.
     settings = TrainSettings.from_dict(info.settings).replace(time_budget_s=None, low_res=0.0)
     check_admission(spec, settings, purpose="continue", extra_epochs=extra_epochs)
-    if not _SLOT.acquire(blocking=False):
-        raise TrainingBusyError()
-    state = RunState(run_id, info.epochs_done + extra_epochs, tags=info.tags)
+    cap = _cap(max_run_s)
+    _refuse_second_run(owner)
+    state = RunState(run_id, info.epochs_done + extra_epochs, status="waiting", tags=info.tags)
+    state.message_key = "queue.msg.waiting"
     state.epoch_log = [e for e in info.epoch_log if not e.get("partial")]
     metrics = _runs.read_json(info.path / "metrics.json", {}) or {}
     state.batch_log = list(metrics.get("batch_log", []))
     state.stride = max(1, _stride_of(state.batch_log))
     handle = LocalRunHandle(run_id, owner, info.path, state)
     resume = Resume(initial_epoch=len(state.epoch_log), extra_epochs=extra_epochs)
-    return _launch(handle, spec, settings, data, resume)
+    _runs.update_meta(info.path, status="waiting", pid=os.getpid())
+    try:
+        return _enqueue(handle, spec, settings, data, resume, max_run_s=cap, epochs=extra_epochs)
+    except OwnerBusyError:
+        _runs.update_meta(info.path, status=info.status)
+        raise
+
+
+_EPOCHS_SETTING = SCHEMA["epochs"]
 
 
 def _stride_of(batch_log: list) -> int:
@@ -329,11 +519,14 @@ class LocalEngine:
     Args:
         runs_dir: runs folder (default ``$CNN_STUDIO_RUNS`` or ``<repo>/runs``).
         data: a dataset object every run trains on (tests); loaded per run when ``None``.
+        max_run_s: the cap on one run in seconds (default: ``CNN_STUDIO_MAX_RUN_S`` when a run
+            starts; ``None``: no cap).
     """
 
-    def __init__(self, runs_dir=None, data=None):
+    def __init__(self, runs_dir=None, data=None, max_run_s=_FROM_ENV):
         self.runs_dir = runs_dir
         self.data = data
+        self.max_run_s = max_run_s
 
     def start(
         self,
@@ -344,7 +537,13 @@ class LocalEngine:
         tags: dict[str, str] | None = None,
     ) -> LocalRunHandle:
         return start_training(
-            spec, settings, owner=owner, runs_dir=self.runs_dir, data=self.data, tags=tags
+            spec,
+            settings,
+            owner=owner,
+            runs_dir=self.runs_dir,
+            data=self.data,
+            tags=tags,
+            max_run_s=self.max_run_s,
         )
 
     def attach(self, owner: str) -> LocalRunHandle | None:
@@ -361,7 +560,12 @@ class LocalEngine:
 
     def continue_run(self, run_id: str, extra_epochs: int, *, owner: str) -> LocalRunHandle:
         return continue_training(
-            run_id, extra_epochs, owner=owner, runs_dir=self.runs_dir, data=self.data
+            run_id,
+            extra_epochs,
+            owner=owner,
+            runs_dir=self.runs_dir,
+            data=self.data,
+            max_run_s=self.max_run_s,
         )
 
     def delete_run(self, run_id: str, owner: str) -> None:
@@ -369,19 +573,21 @@ class LocalEngine:
 
     def queue(self) -> list[QueueEntry]:
         with _HANDLES_LOCK:
-            handles = list(_HANDLES.values())
+            handles = {h.run_id: h for h in _HANDLES.values()}
         entries = []
-        for handle in handles:
-            snap = handle.snapshot()
-            if snap.status in ACTIVE_STATUSES:
-                entries.append(
-                    QueueEntry(
-                        run_id=handle.run_id,
-                        owner=handle.owner,
-                        status=snap.status,
-                        position=snap.queue_position,
-                        eta_s=snap.eta_s,
-                        tags=dict(snap.tags),
-                    )
+        for line in scheduler().entries():
+            handle = handles.get(line.run_id)
+            status = line.status
+            if handle is not None and status != "waiting":
+                status = handle._state.snapshot().status  # queued, running or stopping
+            entries.append(
+                QueueEntry(
+                    run_id=line.run_id,
+                    owner=line.owner,
+                    status=status,
+                    position=line.position,
+                    eta_s=line.eta_s,
+                    tags=dict(line.tags),
                 )
+            )
         return entries

@@ -17,6 +17,7 @@ import numpy as np
 
 from cnn_core.priority import lower_training_priority
 from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.train.cap import Deadline, capped_test, predict_until, reserve_for_test_s
 from cnn_core.train.control import RunControl
 from cnn_core.train.errors import FailWith, SettingsError
 from cnn_core.train.optimizers import compile_model, learning_rate_at
@@ -59,7 +60,9 @@ class LoopState:
     Fixed for the run: ``steps`` (batches per epoch), ``epochs`` (the last epoch, counted from
     the run's start), ``n_train``, ``first_step`` (steps done before this session of training),
     the validation images, ``explode_at`` (a loss this big means divergence), ``elapsed_before``
-    (seconds trained before a continue), the half-size ``clock`` and the host's ``deadline``.
+    (seconds trained before a continue), the half-size ``clock``, the host's ``deadline`` and,
+    under it, ``cap`` (a :class:`~cnn_core.train.cap.Deadline`) and ``n_test`` (test images, whose
+    pass training leaves time for).
     """
 
     steps: int
@@ -72,6 +75,8 @@ class LoopState:
     elapsed_before: float = 0.0
     clock: SizeClock = field(default_factory=SizeClock)
     deadline: float | None = None
+    cap: Deadline = field(default_factory=lambda: Deadline(None))
+    n_test: int = 0
     # Changing as the run trains.
     t0: float = 0.0
     epoch: int = 0
@@ -85,6 +90,13 @@ class LoopState:
     diverged: dict | None = None
     x_val_half: np.ndarray | None = None
     any_size: object = None
+    # Forward-pass seconds per image, from the last validation (or guessed from training speed).
+    forward_s: float | None = None
+    measured_forward: bool = False
+
+    def test_reserve(self) -> float:
+        """Seconds to keep for the final test under the cap (0 without one)."""
+        return reserve_for_test_s(self.n_test, self.forward_s, self.cap.max_run_s)
 
 
 def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState):
@@ -148,6 +160,22 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
                 if used >= budget:
                     loop.time_up = True
                     self.model.stop_training = True
+            if loop.cap.capped:
+                if speed > 0 and not loop.measured_forward:
+                    # A forward pass costs about a third of a training step.
+                    loop.forward_s = 1.0 / (3.0 * speed)
+                used = now - loop.t0
+                left = loop.cap.left() - loop.test_reserve()
+                if left <= 0:
+                    loop.capped = True
+                    self.model.stop_training = True
+                # Where the cap ends training first, it is the time budget: the learning rate
+                # (and a half-size start) still run their course.
+                capped_fraction = used / max(used + max(left, 0.0), 1e-9)
+                if capped_fraction > fraction:
+                    fraction = capped_fraction
+                    loop.clock.time_fraction = max(loop.clock.time_fraction, capped_fraction)
+                eta = max(left, 0.0) if eta is None else min(eta, max(left, 0.0))
             if settings.schedule != "constant":
                 self.model.optimizer.learning_rate = learning_rate_at(settings, fraction)
             control.report(
@@ -158,9 +186,6 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
                 loop.diverged = {"epoch": loop.epoch + 1, "batch": batch + 1}
                 self.model.stop_training = True
             elif control.should_stop():
-                self.model.stop_training = True
-            elif loop.deadline is not None and time.monotonic() >= loop.deadline:
-                loop.capped = True
                 self.model.stop_training = True
 
         def on_epoch_end(self, epoch, logs=None):
@@ -179,8 +204,9 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
                 "partial": bool(loop.batch < loop.steps),
                 "batches": int(loop.batch),
             }
-            if loop.x_val is not None and len(loop.x_val):
-                from cnn_core.evaluate import evaluate_model
+            # Capped: the time left is the final test's.
+            if loop.x_val is not None and len(loop.x_val) and not loop.capped:
+                from cnn_core.evaluate import evaluate_probs
 
                 x_val, judge = loop.x_val, self.model
                 if loop.clock.small:
@@ -191,8 +217,25 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
                         loop.any_size = any_size_twin(self.model)
                     x_val, judge = loop.x_val_half, loop.any_size
                     entry["half_size"] = True
-                ev = evaluate_model(judge, x_val, loop.y_val, batch_size=VAL_BATCH)
-                entry["val_loss"], entry["val_accuracy"] = ev.loss, ev.accuracy
+                # In chunks that check the cap: a late validation must not eat the test's time.
+                probs, done = predict_until(
+                    judge,
+                    x_val,
+                    np.arange(len(x_val)),
+                    loop.cap,
+                    batch_size=VAL_BATCH,
+                    minimum=0,
+                    reserve_s=loop.test_reserve(),
+                )
+                if len(done):
+                    loop.forward_s = (time.perf_counter() - t_val) / len(done)
+                    loop.measured_forward = True
+                    ev = evaluate_probs(probs, loop.y_val[done], num_classes=probs.shape[1])
+                    entry["val_loss"], entry["val_accuracy"] = ev.loss, ev.accuracy
+                if len(done) < len(x_val):
+                    entry["val_images"] = len(done)
+                    loop.capped = True
+                    self.model.stop_training = True
             control.log_epoch(entry)
             control.save_checkpoint(self.model, control.metrics())
             spent = time.perf_counter() - t_val
@@ -241,13 +284,23 @@ def failure_message(exc: BaseException, settings: TrainSettings) -> tuple[str, d
     return "train.error.unexpected", {"kind": type(exc).__name__}
 
 
-def _evaluate_and_store(control: RunControl, model, data) -> None:
-    from cnn_core.evaluate import evaluate_model
-
-    ev = evaluate_model(
-        model, data.x_test, np.asarray(data.y_test).reshape(-1), batch_size=VAL_BATCH
+def _evaluate_and_store(control: RunControl, model, data, loop: LoopState, seed: int) -> None:
+    """Scores the test set, within the cap: a random subsample when the whole would not fit
+    (``evaluation["test_subsample"]`` then says how many of ``test_total`` images)."""
+    ev, scored = capped_test(
+        model,
+        data.x_test,
+        np.asarray(data.y_test).reshape(-1),
+        loop.cap,
+        seconds_per_image=loop.forward_s,
+        batch_size=VAL_BATCH,
+        seed=seed,
     )
-    control.save_evaluation(ev.to_dict(), ev.probs.astype(np.float16))
+    result = ev.to_dict()
+    if scored is not None:
+        result["test_subsample"] = len(scored)
+        result["test_total"] = len(data.x_test)
+    control.save_evaluation(result, ev.probs.astype(np.float16))
 
 
 def run_training(
@@ -269,6 +322,8 @@ def run_training(
         resume: for a continued run, where to pick up (the model comes from
             ``control.load_checkpoint()``).
     """
+    # The host's cap counts from here: loading and building are part of holding the slot.
+    cap = Deadline.at(control.deadline())
     try:
         lower_training_priority()
         if data is None:
@@ -309,6 +364,8 @@ def run_training(
             elapsed_before=sum(e.get("seconds", 0) for e in before),
             clock=clock,
             deadline=control.deadline(),
+            cap=cap,
+            n_test=len(data.x_test),
         )
         control.report(batches_per_epoch=steps, epochs=epochs, epoch=initial_epoch)
         control.started(precision)
@@ -334,7 +391,7 @@ def run_training(
         ):
             control.save_checkpoint(model, control.metrics())
         control.report(message_key="train.msg.evaluating", message_args={}, eta_s=None)
-        _evaluate_and_store(control, model, data)
+        _evaluate_and_store(control, model, data, loop, settings.seed)
         epoch = control.snapshot().epoch
         if loop.time_up:
             status, key = "finished", "train.msg.time_up"
@@ -342,7 +399,9 @@ def run_training(
         elif control.should_stop():
             status, key, args = "stopped", "train.msg.stopped", {"epoch": epoch}
         elif loop.capped:
-            status, key, args = "stopped", "train.msg.run_cap", {"epoch": epoch}
+            # The host's cap ended it: a normal end (the weights and a test score are kept).
+            seconds = round(loop.cap.max_run_s or 0)
+            status, key, args = "finished", "queue.msg.capped", {"seconds": seconds, "epoch": epoch}
         else:
             status, key, args = "finished", "train.msg.finished", {"epochs": epochs}
         control.finish(status, key, args)

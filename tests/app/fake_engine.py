@@ -33,13 +33,18 @@ _RUNS: dict[str, _Run] = {}
 _COUNTER = [0]
 # Set by a test: another visitor holds the training slot, so start_training raises.
 busy = False
-# What the next started run does once it runs: "normal", "diverge", "fail" or "time_up" (ends
-# when its time budget is used, mid-epoch, like the real engine's quick demo).
+# What the next started run does once it runs: "normal", "diverge", "fail", "time_up" (ends
+# when its time budget is used, mid-epoch, like the real engine's quick demo) or "capped" (the
+# host's cap on one run ends it after 3 batches, its test scored on a subsample).
 script = "normal"
 # Like the real engine: a run stopped mid-epoch logs that epoch with ``partial: True``.
 log_partial = False
 # The fake clock: elapsed seconds = batches done x this.
 seconds_per_batch = 1.0
+# Set by a test: runs ahead in line, so the next started run waits ("waiting", this place, this
+# estimated wait) until the test calls let_in() as often (each call moves the line one place).
+waiting_ahead = 0
+waiting_eta_s = 90.0
 ADVICE = ["train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam"]
 FAIL_KEY = "train.error.memory"  # a real engine key (cnn_core/locales/train.py)
 
@@ -65,6 +70,7 @@ class _Run:
     stop_requested: bool = False
     message_key: str | None = None
     message_args: dict = field(default_factory=dict)
+    position: int | None = None  # place in line while waiting
 
 
 class RunHandle:
@@ -86,6 +92,7 @@ class RunHandle:
             budget = run.info.settings.get("time_budget_s")
             if budget:  # as the engine does: the larger of batches done and time used
                 progress = max(progress, elapsed / budget)
+            waiting = run.info.status == "waiting"
             return Snapshot(
                 run_id=run.info.run_id,
                 status=run.info.status,
@@ -99,11 +106,12 @@ class RunHandle:
                 epoch_log=list(run.info.epoch_log),
                 images_per_second=100.0,
                 elapsed_s=elapsed,
-                eta_s=float(total - run.step) * seconds_per_batch,
+                eta_s=waiting_eta_s if waiting else float(total - run.step) * seconds_per_batch,
                 progress=min(1.0, progress),
                 advice=tuple(ADVICE) if run.info.status == "diverged" else (),
                 evaluation=run.info.evaluation,
                 tags=dict(run.info.tags),
+                queue_position=run.position if waiting else None,
             )
 
     def stop(self) -> None:
@@ -113,18 +121,34 @@ class RunHandle:
                 self._run.info.status = "stopping"
 
     def cancel(self) -> None:
+        with _LOCK:
+            if self._run.info.status == "waiting":  # leaves the line, as the real engine does
+                self._run.info.status = "cancelled"
+                self._run.message_key = "queue.msg.cancelled"
+                return
         self.stop()
 
 
 def reset() -> None:
     """Forgets every run (call at the start of each test)."""
-    global busy, script, log_partial, seconds_per_batch
+    global busy, script, log_partial, seconds_per_batch, waiting_ahead, waiting_eta_s
     with _LOCK:
         _RUNS.clear()
     busy = False
     script = "normal"
     log_partial = False
     seconds_per_batch = 1.0
+    waiting_ahead, waiting_eta_s = 0, 90.0
+
+
+def let_in() -> None:
+    """The run ahead ended: every waiting run moves up one place; the first one starts."""
+    with _LOCK:
+        for run in _RUNS.values():
+            if run.info.status == "waiting":
+                run.position -= 1
+                if run.position <= 0:
+                    run.info.status, run.position, run.message_key = "running", None, None
 
 
 def set_phase(message_key: str) -> None:
@@ -173,6 +197,9 @@ def start_training(spec, settings, *, owner, tags=None) -> RunHandle:
     if busy:
         raise TrainingBusyError()
     run = _new_run(spec, settings, owner, tags=tags)
+    if waiting_ahead:
+        run.info.status, run.position = "waiting", waiting_ahead
+        run.message_key = "queue.msg.waiting"
     with _LOCK:
         _RUNS[run.info.run_id] = run
     return RunHandle(run)
@@ -227,6 +254,14 @@ def advance(batches: int = 1) -> None:
                     run.message_key = FAIL_KEY
                     break
                 budget = info.settings.get("time_budget_s")
+                if run.script == "capped" and run.step >= 3:  # the host's cap ended it
+                    _log_partial(run, loss, acc)
+                    info.status = "finished"
+                    info.evaluation = {"accuracy": acc * 0.88, "loss": loss * 1.2}
+                    info.evaluation.update(test_subsample=2500, test_total=10_000)
+                    run.message_key = "queue.msg.capped"
+                    run.message_args = {"seconds": 600, "epoch": run.step // BATCHES_PER_EPOCH + 1}
+                    break
                 if run.script == "time_up" and budget and run.step * seconds_per_batch >= budget:
                     _log_partial(run, loss, acc)
                     info.status = "finished"

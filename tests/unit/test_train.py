@@ -1,4 +1,4 @@
-"""The training engine: live snapshots, stop, divergence, the busy slot, seeds, the run store."""
+"""The training engine: live snapshots, stop, divergence, the queue, seeds, the run store."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from cnn_core.spec import ModelSpec
 from cnn_core.train import (
     DIVERGE_ADVICE,
     SettingsError,
-    TrainingBusyError,
     TrainSettings,
     continue_training,
     current_run,
@@ -30,6 +29,7 @@ from cnn_core.train import (
     resolve_precision,
     start_training,
 )
+from cnn_core.train.local import reset_scheduler
 from tests.unit.conftest import small_cifar
 
 TINY = ModelSpec(
@@ -125,21 +125,22 @@ def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
     assert load_run(handle.run_id, "caio", tmp_path).status == "diverged"
 
 
-def test_second_run_is_refused_while_one_trains(small_data, tmp_path):
+def test_second_run_waits_its_turn_and_starts_by_itself(small_data, tmp_path):
+    reset_scheduler(1)  # one training slot, as on a 2-core host
     long = settings(epochs=200, batch_size=16)
     first = start_training(TINY, long, owner="davi", runs_dir=tmp_path, data=small_data)
+    second = start_training(
+        TINY, settings(epochs=1), owner="eva", runs_dir=tmp_path, data=small_data
+    )
     try:
-        with pytest.raises(TrainingBusyError) as err:
-            start_training(TINY, settings(), owner="eva", runs_dir=tmp_path, data=small_data)
-        assert err.value.message("pt") != err.value.message("en")
-        assert current_run("eva") is None
+        waiting = second.snapshot()
+        assert (waiting.status, waiting.queue_position) == ("waiting", 1)
+        assert current_run("eva") is second
+        assert load_run(second.run_id, "eva", tmp_path).status == "waiting"
     finally:
         first.stop()
         assert first.join(60)
-    again = start_training(
-        TINY, settings(epochs=1), owner="eva", runs_dir=tmp_path, data=small_data
-    )
-    assert again.join(60) and again.snapshot().status == "finished"
+    assert second.join(60) and second.snapshot().status == "finished"
 
 
 def test_same_seed_same_metrics_other_seed_differs(small_data, tmp_path):
