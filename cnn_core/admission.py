@@ -31,13 +31,16 @@ import threading
 from dataclasses import dataclass
 
 from cnn_core import locales
+
+# One run-time cap, read in one place (the scheduler enforces it; admission plans within it).
+from cnn_core.scheduler import DEFAULT_MAX_RUN_S, MAX_RUN_ENV  # noqa: F401 -- re-exported
+from cnn_core.scheduler import max_run_seconds as engine_cap
 from cnn_core.spec import BYTES_PER_VALUE, ModelSpec, Summary, summarize
 
 __all__ = [
     "DATASET_CLASSES",
     "DATASET_SHAPES",
     "DEFAULT_MACS_PER_S",
-    "DEFAULT_MAX_RUN_S",
     "EVAL_BATCH",
     "MIN_TEST_IMAGES",
     "MIN_TRAIN_IMAGES",
@@ -69,9 +72,8 @@ MIN_TRAIN_IMAGES = 4000
 MIN_TEST_IMAGES = 1000
 _DEFAULT_VAL_SIZE = 5000
 
-#: Run-time cap when ``CNN_STUDIO_MAX_RUN_S`` is not set: ten minutes, so a workshop's queue moves.
-DEFAULT_MAX_RUN_S = 600.0
-MAX_RUN_ENV = "CNN_STUDIO_MAX_RUN_S"
+# Without a cap, a run is still bounded by the longest time budget the settings allow (3 h).
+UNCAPPED_RUN_S = 3 * 3600.0
 
 #: Memory a run may plan for when ``CNN_STUDIO_MAX_TRAIN_MB`` is not set. The app's host (Streamlit
 #: Community Cloud) has ~2.7 GB for everyone: TensorFlow takes ~640 MB, CIFAR-10 and the app a few
@@ -125,10 +127,12 @@ def _env_float(name: str, default: float) -> float:
 def max_run_seconds() -> float:
     """Returns the longest a single run may hold the machine, in seconds.
 
-    ``$CNN_STUDIO_MAX_RUN_S`` when set to a positive number, else :data:`DEFAULT_MAX_RUN_S`
-    (600 s). Covers training, validation and the final test; the engine ends a run at it.
+    The engine's cap (:func:`cnn_core.scheduler.max_run_seconds`: ``$CNN_STUDIO_MAX_RUN_S``, 600 s
+    by default), which covers training, validation and the final test; with the cap ``off`` (a
+    private machine), the longest time budget a run may ask for (:data:`UNCAPPED_RUN_S`).
     """
-    return _env_float(MAX_RUN_ENV, DEFAULT_MAX_RUN_S)
+    cap = engine_cap()
+    return UNCAPPED_RUN_S if cap is None else float(cap)
 
 
 def max_training_bytes() -> int:

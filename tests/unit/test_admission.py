@@ -163,8 +163,13 @@ def test_the_cap_is_read_from_the_environment(monkeypatch):
     # ...under 10 s, 4,000 images (~14 s at the assumed speed) do not fit.
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "10")
     assert refused(get_preset("blog"), blog_settings()).code == "compute"
+    # A host's typo is said at once, not silently replaced by the default.
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "not a number")
-    assert admission.max_run_seconds() == admission.DEFAULT_MAX_RUN_S
+    with pytest.raises(ValueError):
+        admission.max_run_seconds()
+    # "off" (a private machine): bounded by the longest time budget a run may ask for.
+    monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "off")
+    assert admission.max_run_seconds() == admission.UNCAPPED_RUN_S
 
 
 def test_small_training_sets_are_judged_by_their_own_size(monkeypatch):
