@@ -67,7 +67,7 @@ with col_pick:
         key="activation_kernel",
     )
     bias = col_bias.slider(t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias")
-col_pic.image(image, caption=description, width=160)
+col_pic.image(image, caption=description, width=160, alt=t("alt.picker", what=description))
 
 before = more.edge_map(image, kernel, bias)
 after = ops.relu(before)
