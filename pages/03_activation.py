@@ -12,8 +12,8 @@ st.markdown(t("act.intro"))
 
 # --- The four functions side by side -------------------------------------------------------
 st.header(t("act.curves.header"))
-x_mark = st.slider(
-    t("act.curves.x"), -5.0, 5.0, 1.5, 0.5, key="activation_x", help=t("act.curves.x_help")
+x_mark = concepts.decimal_slider(
+    st, t("act.curves.x"), -5.0, 5.0, 1.5, 0.5, key="activation_x", help=t("act.curves.x_help")
 )
 point = {
     "relu": float(ops.relu(x_mark)),
@@ -66,7 +66,9 @@ with col_pick:
         format_func=more.kernel_labels().get,
         key="activation_kernel",
     )
-    bias = col_bias.slider(t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias")
+    bias = concepts.decimal_slider(
+        col_bias, t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias"
+    )
 col_pic.image(image, caption=description, width=160, alt=t("alt.picker", what=description))
 
 before = more.edge_map(image, kernel, bias)
@@ -108,14 +110,15 @@ st.header(t("act.softmax.header"))
 st.markdown(t("act.softmax.intro"))
 col_count, col_temp = st.columns(2)
 count = col_count.slider(t("act.softmax.count"), 4, 10, 5, key="activation_count")
-temperature = col_temp.slider(
-    t("act.softmax.temperature"), 0.1, 5.0, 1.0, 0.1, key="activation_temperature"
+temperature = concepts.decimal_slider(
+    col_temp, t("act.softmax.temperature"), 0.1, 5.0, 1.0, 0.1, key="activation_temperature"
 )
 names = concepts.class_names()[:count]
 defaults = [2.0, 1.0, 0.5, 0.0, -1.0, 1.5, -0.5, 0.2, -2.0, 0.8]
 slider_cols = st.columns(5)
 logits = [
-    slider_cols[i % 5].slider(
+    concepts.decimal_slider(
+        slider_cols[i % 5],
         t("act.softmax.logit", name=names[i]),
         -5.0,
         5.0,

@@ -40,7 +40,8 @@ st.markdown(t("fc.dense.body"))
 input_cols = st.columns(5)
 inputs = np.array(
     [
-        input_cols[i].slider(
+        concepts.decimal_slider(
+            input_cols[i],
             t("fc.dense.input", i=i + 1),
             -3.0,
             3.0,
@@ -146,7 +147,9 @@ favoured = col_class.selectbox(
     format_func=class_labels.get,
     key="fully_connected_class",
 )
-boost = col_boost.slider(t("fc.out.boost"), 0.0, 5.0, 0.0, 0.5, key="fully_connected_boost")
+boost = concepts.decimal_slider(
+    col_boost, t("fc.out.boost"), 0.0, 5.0, 0.0, 0.5, key="fully_connected_boost"
+)
 hidden, out_weights = more.output_layer_example(int(seed))
 out_bias = np.zeros(len(names))
 out_bias[favoured] += boost

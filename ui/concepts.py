@@ -423,6 +423,45 @@ def image_picker(key: str, *, allow_upload: bool = True, size: int = 32) -> tupl
 # ---------------------------------------------------------------------------------------------
 
 
+def decimal_slider(
+    container,
+    label: str,
+    min_value: float,
+    max_value: float,
+    value: float,
+    step: float,
+    *,
+    key: str,
+    help: str | None = None,
+) -> float:
+    """A slider over decimal numbers written in the visitor's language (``1,5`` in Portuguese).
+
+    ``st.slider`` prints its numbers with a printf format, always with a decimal point ("1.50"
+    beside a text that says "1,5"); a select slider over the same steps shows each one through
+    :func:`ui.number`.
+
+    Args:
+        container: where to draw it (``st``, a column, ...).
+        label: translated label.
+        min_value, max_value, value, step: as for ``st.slider``.
+        key: widget key.
+        help: translated tooltip.
+
+    Returns:
+        The chosen value, a float rounded to the step's decimals.
+    """
+    # As many decimals as the step has (0.5 -> 1, 0.05 -> 2, 0.25 -> 2).
+    decimals = next(d for d in range(7) if abs(step * 10**d - round(step * 10**d)) < 1e-9)
+    count = round((max_value - min_value) / step)
+    options = [round(min_value + i * step, decimals) for i in range(count + 1)]
+    # Labels are made now: Streamlit may call format_func outside this script run.
+    shown = {option: number(option, decimals, grouping=False) for option in options}
+    start = min(options, key=lambda option: abs(option - value))
+    return container.select_slider(
+        label, options=options, value=start, format_func=shown.__getitem__, key=key, help=help
+    )
+
+
 def quiz(
     key: str,
     question: str,

@@ -115,7 +115,7 @@ def test_page_opens_in_both_languages(lang, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_function_values_follow_the_slider(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
-    at.slider(key="activation_x").set_value(-2.0)
+    at.select_slider(key="activation_x").set_value(-2.0)
     rerun(at)
     x = -2.0
     expected_softmax = ops.softmax([x, 1.0, 0.0])
@@ -143,7 +143,7 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
     image = default_picture()
     for kernel, bias in (("sobel_x", 0.0), ("sobel_x", 0.5), ("laplacian", -0.25)):
         at.selectbox(key="activation_kernel").set_value(kernel)
-        at.slider(key="activation_bias").set_value(bias)
+        at.select_slider(key="activation_bias").set_value(bias)
         rerun(at)
         before = edge_map_by_hand(image, kernel, bias)
         after = ops.relu(before)
@@ -165,7 +165,7 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
     at.selectbox(key="activation_kernel").set_value("sobel_x")
     counts = []
     for bias in (-0.5, 0.5):
-        at.slider(key="activation_bias").set_value(bias)
+        at.select_slider(key="activation_bias").set_value(bias)
         rerun(at)
         counts.append(np.count_nonzero(array(charts(at)["activation_after"]["data"][0]["z"]) == 0))
     assert counts[0] > counts[1]
@@ -175,11 +175,11 @@ def test_relu_map_and_zero_count_come_from_ops(lang, monkeypatch):
 def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
     at.slider(key="activation_count").set_value(7)
-    at.slider(key="activation_temperature").set_value(0.5)
+    at.select_slider(key="activation_temperature").set_value(0.5)
     rerun(at)
-    at.slider(key="activation_logit_6").set_value(4.0)
+    at.select_slider(key="activation_logit_6").set_value(4.0)
     rerun(at)
-    logits = [at.slider(key=f"activation_logit_{i}").value for i in range(7)]
+    logits = [at.select_slider(key=f"activation_logit_{i}").value for i in range(7)]
     assert logits[6] == 4.0
     bars = charts(at)["activation_softmax"]["data"][0]
     probs = array(bars["y"])
@@ -189,7 +189,7 @@ def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
     assert list(bars["x"]) == names[:7]
     assert int(np.argmax(probs)) == 6
     # A higher temperature flattens the same scores.
-    at.slider(key="activation_temperature").set_value(5.0)
+    at.select_slider(key="activation_temperature").set_value(5.0)
     rerun(at)
     flatter = array(charts(at)["activation_softmax"]["data"][0]["y"])
     assert flatter.max() < probs.max()
@@ -199,7 +199,7 @@ def test_softmax_bars_follow_the_sliders(lang, monkeypatch):
 @pytest.mark.parametrize("lang", LANGS)
 def test_self_check_is_marked_against_ops(lang, monkeypatch):
     at = open_page(PAGE, lang, monkeypatch)
-    logits = np.round([at.slider(key=f"activation_logit_{i}").value for i in range(5)], 1)
+    logits = np.round([at.select_slider(key=f"activation_logit_{i}").value for i in range(5)], 1)
     zeros = int(np.count_nonzero(ops.relu(logits) == 0))
     at.number_input(key="activation_quiz_zeros").set_value(zeros + 1)
     rerun(at)
@@ -232,3 +232,15 @@ def test_softmax_legend_sits_under_the_softmax_panel(lang, monkeypatch):
     assert legend["xanchor"] == "left"
     assert legend["x"] == pytest.approx(softmax_panel[0])
     assert legend["x"] > relu_panel[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_decimal_sliders_write_numbers_in_the_visitors_language(lang, monkeypatch):
+    at = open_page(PAGE, lang, monkeypatch)
+    x = at.select_slider(key="activation_x")
+    bias = at.select_slider(key="activation_bias")
+    assert x.value == 1.5 and bias.value == 0.0
+    point, comma = ("1,5", "0,05") if lang == "pt" else ("1.5", "0.05")
+    assert point in x.options and comma in bias.options
+    other = "." if lang == "pt" else ","
+    assert not any(other in option for option in x.options + bias.options)

@@ -70,10 +70,10 @@ def test_dense_outputs_are_ops_dense(lang, monkeypatch):
     assert weights.shape == (4, 3)
     neurons = [locales.t("fc.dense.neuron", lang, j=j) for j in (1, 2, 3)]
     for x2, activation in ((2.0, "relu"), (-1.5, "sigmoid"), (3.0, "linear")):
-        at.slider(key="fully_connected_x2").set_value(x2)
+        at.select_slider(key="fully_connected_x2").set_value(x2)
         at.selectbox(key="fully_connected_activation").set_value(activation)
         rerun(at)
-        x = np.array([at.slider(key=f"fully_connected_x{i}").value for i in (1, 2, 3, 4)])
+        x = np.array([at.select_slider(key=f"fully_connected_x{i}").value for i in (1, 2, 3, 4)])
         assert x[1] == x2
         expected = ops.dense(x, weights, bias, activation)
         shown = metrics(at)
@@ -125,7 +125,7 @@ def test_output_layer_scores_and_softmax(lang, monkeypatch):
     assert probs.sum() == pytest.approx(1.0)
 
     at.selectbox(key="fully_connected_class").set_value(3)
-    at.slider(key="fully_connected_boost").set_value(5.0)
+    at.select_slider(key="fully_connected_boost").set_value(5.0)
     rerun(at)
     pushed = array(charts(at)["fully_connected_scores"]["data"][0]["y"])
     np.testing.assert_allclose(pushed - scores, np.eye(10)[3] * 5.0, atol=1e-12)
