@@ -64,6 +64,7 @@ with col_pick:
         t("act.map.kernel"),
         list(more.EDGE_KERNELS),
         format_func=more.kernel_labels().get,
+        placeholder=t("a11y.choose"),
         key="activation_kernel",
     )
     bias = concepts.decimal_slider(

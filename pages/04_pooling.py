@@ -101,6 +101,7 @@ with col_pick:
         t("pool.map.kernel"),
         list(more.EDGE_KERNELS),
         format_func=more.kernel_labels().get,
+        placeholder=t("a11y.choose"),
         key="pooling_kernel",
     )
 col_pic.image(image, caption=description, width=160, alt=t("alt.picker", what=description))

@@ -1,10 +1,12 @@
 """Text alternatives (``alt``) of the pictures that teach, for screen readers; pt-BR and en.
 
 Each names what the picture shows in words: the class of a photo, and for a mistake the true and
-the predicted class. Shared by several pages, so they live in their own area (``alt.``).
+the predicted class. Shared by several pages, so they live in their own area (``alt.``, ``a11y.``).
 """
 
 STRINGS = {
+    # Streamlit's own placeholder of an empty select box is English ("Choose an option").
+    "a11y.choose": {"pt": "Escolha uma opção", "en": "Choose an option"},
     "alt.picker": {
         "pt": "Imagem de entrada dos mapas desta seção: {what}.",
         "en": "Input picture of this section's maps: {what}.",
