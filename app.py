@@ -24,7 +24,8 @@ with history:
         )
     )
     fig.update_yaxes(title_text=t("home.history.layers"), range=[0, 27])
-    fig.update_layout(title_text=t("home.history.chart"))
+    # The title is text above the chart, not inside it: Plotly never wraps a title (cut on a phone).
+    st.markdown(f"**{t('home.history.chart')}**")
     st.plotly_chart(
         style(fig, height=320),
         key="home_history_chart",

@@ -9,6 +9,7 @@ from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
 from ui import frame, number, t, visitor_id
+from ui.layout import narrow_screen
 
 lang = frame("build")
 ub.load_from_url()
@@ -44,7 +45,9 @@ with editor_col:
     st.subheader(t("build.layers.title"))
     st.caption(t("build.layers.input", shape=shape_text(summary.spec.input_shape)))
     count = len(design["uids"])
-    cards = st.container(height=ub.EDITOR_HEIGHT, border=False, key="build_cards")
+    # On a phone an inner scroll box traps the thumb: there the cards flow with the page.
+    height = "content" if narrow_screen() else ub.EDITOR_HEIGHT
+    cards = st.container(height=height, border=False, key="build_cards")
     for i, (uid, layer, row) in enumerate(
         zip(design["uids"], design["spec"]["layers"], summary.rows, strict=True)
     ):
