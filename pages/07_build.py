@@ -9,6 +9,7 @@ from cnn_core.presets import PRESET_NAMES
 from cnn_core.spec import ModelSpec, shape_text
 from ui import build as ub
 from ui import frame, number, t, visitor_id
+from ui.charts import CONFIG
 from ui.layout import narrow_screen
 
 lang = frame("build")
@@ -162,7 +163,9 @@ with summary_col:
         st.error(t("build.status.blocked_one"), icon=":material/block:")
     else:
         st.error(t("build.status.blocked", count=len(summary.errors)), icon=":material/block:")
-    st.plotly_chart(ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch")
+    st.plotly_chart(
+        ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch", config=CONFIG
+    )
     st.caption(ub.volume_caption(summary))
 
 st.dataframe(

@@ -9,6 +9,7 @@ from cnn_core.explain import map_stats
 from cnn_core.images import UPLOAD_TYPES, upscale_nearest
 from ui import classify as cl
 from ui import frame, number, percent, t, visitor_id
+from ui.charts import CONFIG
 
 lang = frame("classify")
 st.title(t("classify.title"))
@@ -179,7 +180,7 @@ else:
     st.success(t("classify.confident", label=top_label, prob=top_prob), icon=":material/check:")
 k = st.slider(t("classify.top_k"), 1, len(names), min(5, len(names)), key="classify_top_k")
 figure, summary = cl.probability_chart(explanation.probs, names, k)
-st.plotly_chart(figure, key="classify_probs_chart")
+st.plotly_chart(figure, key="classify_probs_chart", config=CONFIG)
 st.caption(summary)
 prepare_ms = number(current.seconds * 1000, 0)
 st.caption(t("classify.timing", prepare=prepare_ms, explain=number(explain_ms, 1)))
@@ -266,7 +267,7 @@ else:
         )
         st.caption(t("classify.cam.overlay_caption", label=names[target]))
     with col_heat:
-        st.plotly_chart(cl.cam_chart(cam, names[target]), key="classify_cam_chart")
+        st.plotly_chart(cl.cam_chart(cam, names[target]), key="classify_cam_chart", config=CONFIG)
         where = t(cl.hottest_region(cam))
         st.caption(t("classify.cam.chart_caption", height=height, width=width, where=where))
 st.caption(t("classify.privacy"))
