@@ -26,8 +26,9 @@ with history:
     fig.update_yaxes(title_text=t("home.history.layers"), range=[0, 27])
     # The title is text above the chart, not inside it: Plotly never wraps a title (cut on a phone).
     st.markdown(f"**{t('home.history.chart')}**")
+    style(fig, height=300).update_layout(margin_t=16)  # no title inside: less room above
     st.plotly_chart(
-        style(fig, height=320),
+        fig,
         key="home_history_chart",
         config=CONFIG,
         alt=t("home.history.caption"),
@@ -65,12 +66,12 @@ if x_sample is not None:
     picks = [int(rng.choice(np.flatnonzero(y_sample == c))) for c in range(len(names))]
     big = [np.kron(x_sample[i], np.ones((3, 3, 1), dtype=np.uint8)) for i in picks]
     labels = [names[int(y_sample[i])] for i in picks]
-    # One element with a fixed width per picture: the row wraps (ten across on a desktop, three
-    # on a phone) instead of each 32x32 picture being stretched to the screen's width.
+    # One element with a fixed width per picture: the row wraps (ten across on a laptop, four on
+    # a phone) instead of each 32x32 picture being stretched to the screen's width.
     st.image(
         big,
         caption=labels,
-        width=96,
+        width=76,
         alt=[t("home.sample.alt", name=name) for name in labels],
     )
     st.caption(t("home.sample.caption", count=len(picks)))
