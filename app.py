@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import PAGES, frame, t
-from ui.charts import PALETTE, style
+from ui.charts import CONFIG, PALETTE, style
 
 lang = frame("home")
 st.title(t("home.title"))
@@ -24,8 +24,15 @@ with history:
         )
     )
     fig.update_yaxes(title_text=t("home.history.layers"), range=[0, 27])
-    fig.update_layout(title_text=t("home.history.chart"))
-    st.plotly_chart(style(fig, height=320), key="home_history_chart")
+    # The title is text above the chart, not inside it: Plotly never wraps a title (cut on a phone).
+    st.markdown(f"**{t('home.history.chart')}**")
+    style(fig, height=300).update_layout(margin_t=16)  # no title inside: less room above
+    st.plotly_chart(
+        fig,
+        key="home_history_chart",
+        config=CONFIG,
+        alt=t("home.history.caption"),
+    )
     st.caption(t("home.history.caption"))
 
 with path:
@@ -33,12 +40,16 @@ with path:
     st.markdown(t("home.path.body"))
     for script, label_key, icon in PAGES[1:]:
         page_id = label_key.removeprefix("nav.")
-        st.page_link(
-            script,
-            label=f"{t(label_key)} — {t(f'home.path.{page_id}')}",
-            icon=icon,
-            query_params={"lang": lang},
-        )
+        # A link's label stays on one line (cut on a phone): the page's name is the link and what
+        # it teaches is a caption under it, which wraps.
+        with st.container(gap=None):
+            st.page_link(
+                script,
+                label=t(label_key),
+                icon=icon,
+                query_params={"lang": lang},
+            )
+            st.caption(t(f"home.path.{page_id}"))
 
 st.subheader(t("home.sample.title"))
 try:
@@ -54,9 +65,15 @@ if x_sample is not None:
     names = class_names("cifar10", lang)
     picks = [int(rng.choice(np.flatnonzero(y_sample == c))) for c in range(len(names))]
     big = [np.kron(x_sample[i], np.ones((3, 3, 1), dtype=np.uint8)) for i in picks]
-    # One column per class keeps the ten pictures on one row at any desktop width.
-    for column, picture, i in zip(st.columns(len(picks)), big, picks, strict=True):
-        column.image(picture, caption=names[int(y_sample[i])], width="stretch")
+    labels = [names[int(y_sample[i])] for i in picks]
+    # One element with a fixed width per picture: the row wraps (ten across on a laptop, four on
+    # a phone) instead of each 32x32 picture being stretched to the screen's width.
+    st.image(
+        big,
+        caption=labels,
+        width=76,
+        alt=[t("home.sample.alt", name=name) for name in labels],
+    )
     st.caption(t("home.sample.caption", count=len(picks)))
 
 with st.expander(t("home.blog.title")):

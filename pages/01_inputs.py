@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui import concepts as cc
 from ui import frame, number, t
+from ui.charts import CONFIG
 
 frame("inputs")
 st.title(t("nav.inputs"))
@@ -29,7 +30,7 @@ bounds = (r0, r0 + size, c0, c0 + size)
 columns = st.columns(4)
 with columns[0]:
     fig = cc.picture_figure(image, title=t("inputs.picture"), height=280)
-    st.plotly_chart(cc.add_window(fig, bounds), key="inputs_picture")
+    st.plotly_chart(cc.add_window(fig, bounds), key="inputs_picture", config=CONFIG)
 for index, name in enumerate(cc.CHANNEL_NAMES):
     fig = cc.matrix_figure(
         image[:, :, index],
@@ -41,7 +42,9 @@ for index, name in enumerate(cc.CHANNEL_NAMES):
         height=280,
     )
     with columns[index + 1]:
-        st.plotly_chart(cc.add_window(fig, bounds, color="#ffffff"), key=f"inputs_ch_{name}")
+        st.plotly_chart(
+            cc.add_window(fig, bounds, color="#ffffff"), key=f"inputs_ch_{name}", config=CONFIG
+        )
 means = image.reshape(-1, channels).mean(axis=0)
 st.caption(
     t(
@@ -72,7 +75,7 @@ for index, name in enumerate(cc.CHANNEL_NAMES):
         col_offset=c0,
         height=320,
     )
-    columns[index].plotly_chart(fig, key=f"inputs_patch_{name}")
+    columns[index].plotly_chart(fig, key=f"inputs_patch_{name}", config=CONFIG)
 top_left = image[r0, c0]
 st.caption(
     t(

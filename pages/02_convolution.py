@@ -5,6 +5,7 @@ import streamlit as st
 from cnn_core import ops
 from ui import concepts as cc
 from ui import frame, number, t
+from ui.charts import CONFIG
 from ui.numbers import number_box
 
 frame("convolution")
@@ -38,6 +39,7 @@ with right:
         t("conv.kernel.kind"),
         kinds,
         format_func=cc.labels(kinds, "conv.kernel.{}").get,
+        placeholder=t("a11y.choose"),
         key="conv_kind",
     )
     st.caption(t(f"conv.kernel.{kind}.help"))
@@ -146,7 +148,7 @@ small = {"height": 280, "row_offset": terms.bounds[0], "col_offset": terms.bound
 fig = cc.matrix_figure(
     window, colorscale=cc.GRAY_COLORSCALE, zmin=0, zmax=255, title=t("conv.step.window"), **small
 )
-c_win.plotly_chart(fig, key="conv_terms_window")
+c_win.plotly_chart(fig, key="conv_terms_window", config=CONFIG)
 for column, values, name in (
     (c_ker, terms.kernel[:, :, 0], "kernel"),
     (c_prod, terms.products[:, :, 0], "products"),
@@ -154,7 +156,7 @@ for column, values, name in (
     fig = cc.matrix_figure(
         values, colorscale="RdBu", center=True, decimals=w_decimals, title=t(f"conv.step.{name}")
     )
-    column.plotly_chart(fig, key=f"conv_terms_{name}")
+    column.plotly_chart(fig, key=f"conv_terms_{name}", config=CONFIG)
 st.caption(t("conv.step.terms_caption", n=ksize * ksize, pad=int((~terms.inside).sum())))
 st.markdown(
     t(
@@ -201,7 +203,7 @@ for f, column in enumerate(columns):
         annotate=False,
         title=t("conv.depth.map", n=f + 1),
     )
-    column.plotly_chart(fig, key=f"conv_map_{f}")
+    column.plotly_chart(fig, key=f"conv_map_{f}", config=CONFIG)
 st.caption(t("conv.depth.maps_caption", n=n_filters, h=maps.shape[0], w=maps.shape[1]))
 st.markdown(t("conv.depth.slices"))
 columns = st.columns(3)
@@ -214,7 +216,7 @@ for c, column in enumerate(columns):
         title=t(f"inputs.channel.{cc.CHANNEL_NAMES[c]}"),
         height=260,
     )
-    column.plotly_chart(fig, key=f"conv_slice_{c}")
+    column.plotly_chart(fig, key=f"conv_slice_{c}", config=CONFIG)
 st.caption(t("conv.depth.slices_caption", k=k_depth))
 di, dj = min(i, maps.shape[0] - 1), min(j, maps.shape[1] - 1)
 rgb_terms = ops.conv_cell_terms(rgb, weights, biases, di, dj, 0, stride, padding)

@@ -65,12 +65,13 @@ with col_pick:
         t("act.map.kernel"),
         list(more.EDGE_KERNELS),
         format_func=more.kernel_labels().get,
+        placeholder=t("a11y.choose"),
         key="activation_kernel",
     )
     bias = decimal_slider(
         t("act.map.bias"), -1.0, 1.0, 0.0, 0.05, key="activation_bias", container=col_bias
     )
-col_pic.image(image, caption=description, width=160)
+col_pic.image(image, caption=description, width=160, alt=t("alt.picker", what=description))
 
 before = more.edge_map(image, kernel, bias)
 after = ops.relu(before)

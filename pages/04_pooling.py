@@ -101,9 +101,10 @@ with col_pick:
         t("pool.map.kernel"),
         list(more.EDGE_KERNELS),
         format_func=more.kernel_labels().get,
+        placeholder=t("a11y.choose"),
         key="pooling_kernel",
     )
-col_pic.image(image, caption=description, width=160)
+col_pic.image(image, caption=description, width=160, alt=t("alt.picker", what=description))
 fmap = ops.relu(more.edge_map(image, kernel))
 pooled = pool_fn(fmap, pool, stride)[:, :, 0]
 col_before, col_after = st.columns(2)

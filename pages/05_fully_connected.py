@@ -60,6 +60,7 @@ activation = input_cols[4].selectbox(
     list(act_labels),
     index=1,
     format_func=act_labels.get,
+    placeholder=t("a11y.choose"),
     key="fully_connected_activation",
 )
 weights, bias = more.DENSE_WEIGHTS, more.DENSE_BIAS
@@ -146,6 +147,7 @@ favoured = col_class.selectbox(
     t("fc.out.boost_class"),
     list(class_labels),
     format_func=class_labels.get,
+    placeholder=t("a11y.choose"),
     key="fully_connected_class",
 )
 boost = decimal_slider(

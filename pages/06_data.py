@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnn_core import data
 from ui import frame, number, t
-from ui.charts import PALETTE, style
+from ui.charts import CONFIG, PALETTE, style
 from ui.data import (
     image_grid,
     load_with_progress,
@@ -25,6 +25,7 @@ name = left.selectbox(
     t("data.choose"),
     options=list(data.DATASETS),
     format_func={n: t(f"data.dataset.{n}") for n in data.DATASETS}.__getitem__,
+    placeholder=t("a11y.choose"),
     key="data_dataset",
 )
 val_size = right.number_input(
@@ -87,6 +88,7 @@ class_filter = c_class.selectbox(
     t("data.class_filter"),
     options=list(class_labels),
     format_func=class_labels.__getitem__,
+    placeholder=t("a11y.choose"),
     key="data_class",
 )
 seed = c_seed.number_input(t("data.seed"), min_value=0, value=0, step=1, key="data_seed")
@@ -125,7 +127,7 @@ fig.update_layout(
     legend_title_text="",
     separators=",." if lang == "pt" else ".,",
 )
-st.plotly_chart(style(fig, height=360), key="data_counts_chart")
+st.plotly_chart(style(fig, height=360), key="data_counts_chart", config=CONFIG)
 main = counts["test" if sample_only else "train"]
 main_label = split_labels["test" if sample_only else "train"]
 if main.min() == main.max():
@@ -149,7 +151,8 @@ with st.spinner(t("data.stats_computing"), show_time=True):
     hists = split_histograms(dataset)
 if not sample_only and sizes["val"] > 0:
     hists = {"all_train": hists["train"] + hists["val"], **hists}
-st.dataframe(stats_table(dataset, hists, split_labels), hide_index=True, key="data_stats_table")
+# A static table: four rows need no search, download or full-screen tool bar (English-only tips).
+st.table(stats_table(dataset, hists, split_labels), hide_index=True)
 first_mean, first_std = data.stats_from_histogram(next(iter(hists.values())))
 st.caption(
     t(

@@ -11,6 +11,8 @@ from ui import build as ub
 from ui import build_fixes as bf
 from ui import design_state as ds
 from ui import frame, number, t
+from ui.charts import CONFIG
+from ui.layout import narrow_screen
 
 lang = frame("build")
 ds.load_from_url()
@@ -46,7 +48,9 @@ with editor_col:
     st.subheader(t("build.layers.title"))
     st.caption(t("build.layers.input", shape=shape_text(summary.spec.input_shape)))
     count = len(design["uids"])
-    cards = st.container(height=ub.EDITOR_HEIGHT, border=False, key="build_cards")
+    # On a phone an inner scroll box traps the thumb: there the cards flow with the page.
+    height = "content" if narrow_screen() else ub.EDITOR_HEIGHT
+    cards = st.container(height=height, border=False, key="build_cards")
     for i, (uid, layer, row) in enumerate(
         zip(design["uids"], design["spec"]["layers"], summary.rows, strict=True)
     ):
@@ -166,7 +170,9 @@ with summary_col:
         st.error(t("build.status.blocked_one"), icon=":material/block:")
     else:
         st.error(t("build.status.blocked", count=len(summary.errors)), icon=":material/block:")
-    st.plotly_chart(ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch")
+    st.plotly_chart(
+        ub.volume_figure(summary, lang), key="build_volume_chart", width="stretch", config=CONFIG
+    )
     st.caption(ub.volume_caption(summary))
 
 st.dataframe(

@@ -9,6 +9,7 @@ from cnn_core.explain import map_stats
 from cnn_core.images import UPLOAD_TYPES, upscale_nearest
 from ui import classify as cl
 from ui import frame, number, percent, t, visitor_id
+from ui.charts import CONFIG
 
 lang = frame("classify")
 st.title(t("classify.title"))
@@ -111,6 +112,9 @@ if len(good) > 1:
             for i, c in enumerate(best)
         ],
         width=120,
+        alt=[
+            t("alt.classify.gallery", index=i + 1, label=names[int(c)]) for i, c in enumerate(best)
+        ],
     )
     st.caption(t("classify.gallery.caption", count=len(good)))
     if st.session_state.pop("classify_show_sample", False):
@@ -146,17 +150,20 @@ explain_ms = (time.perf_counter() - started) * 1000
 st.header(t("classify.sees.title"))
 col_photo, col_small, col_big = st.columns([2, 1, 2])
 with col_photo:
-    st.image(prepared.original, width=280)
+    st.image(prepared.original, width=280, alt=t("alt.classify.original"))
     w0, h0 = prepared.upright_size
     rotated = t("classify.sees.rotated") if prepared.rotated else ""
     st.caption(t("classify.sees.original", width=number(w0), height=number(h0), rotated=rotated))
     if prepared.animated:
         st.caption(t("classify.sees.animated"))
 with col_small:
-    st.image(small)
+    st.image(small, alt=t("alt.classify.small", width=width, height=height))
     st.caption(t("classify.sees.small", width=width, height=height))
 with col_big:
-    st.image(upscale_nearest(small, max(1, 256 // width)))
+    st.image(
+        upscale_nearest(small, max(1, 256 // width)),
+        alt=t("alt.classify.large", width=width, height=height),
+    )
     st.caption(t("classify.sees.large", width=width, height=height))
 
 # --- 4. the answer -------------------------------------------------------------------------------
@@ -179,7 +186,7 @@ else:
     st.success(t("classify.confident", label=top_label, prob=top_prob), icon=":material/check:")
 k = st.slider(t("classify.top_k"), 1, len(names), min(5, len(names)), key="classify_top_k")
 figure, summary = cl.probability_chart(explanation.probs, names, k)
-st.plotly_chart(figure, key="classify_probs_chart")
+st.plotly_chart(figure, key="classify_probs_chart", config=CONFIG)
 st.caption(summary)
 prepare_ms = number(current.seconds * 1000, 0)
 st.caption(t("classify.timing", prepare=prepare_ms, explain=number(explain_ms, 1)))
@@ -216,7 +223,7 @@ else:
     m3.metric(t("classify.maps.zeros"), percent(stats.zero_fraction, 0))
     m4.metric(t("classify.maps.dead"), f"{stats.dead_channels} / {stats.channels}")
     grid, low, high = cl.channel_grid(fmap)
-    st.image(grid)
+    st.image(grid, alt=t("alt.classify.maps", channels=stats.channels, layer=layer))
     st.caption(
         t(
             "classify.maps.caption",
@@ -259,10 +266,14 @@ else:
         st.info(t("classify.cam.empty", label=names[target]))
     col_overlay, col_heat = st.columns(2)
     with col_overlay:
-        st.image(cl.cam_overlay(prepared, cam, width / height), width=320)
+        st.image(
+            cl.cam_overlay(prepared, cam, width / height),
+            width=320,
+            alt=t("alt.classify.cam", label=names[target]),
+        )
         st.caption(t("classify.cam.overlay_caption", label=names[target]))
     with col_heat:
-        st.plotly_chart(cl.cam_chart(cam, names[target]), key="classify_cam_chart")
+        st.plotly_chart(cl.cam_chart(cam, names[target]), key="classify_cam_chart", config=CONFIG)
         where = t(cl.hottest_region(cam))
         st.caption(t("classify.cam.chart_caption", height=height, width=width, where=where))
 st.caption(t("classify.privacy"))

@@ -383,6 +383,7 @@ def image_picker(key: str, *, allow_upload: bool = True, size: int = 32) -> tupl
             t("concepts.picker.class"),
             present,
             format_func=lambda i: names[i] if i < len(names) else str(i),
+            placeholder=t("a11y.choose"),
             key=f"{key}_class",
         )
         members = np.flatnonzero(y == label)
@@ -412,6 +413,7 @@ def image_picker(key: str, *, allow_upload: bool = True, size: int = 32) -> tupl
         t("concepts.picker.pattern"),
         PATTERN_NAMES,
         format_func=labels(PATTERN_NAMES, "concepts.pattern.{}").get,
+        placeholder=t("a11y.choose"),
         key=f"{key}_pattern",
     )
     return make_pattern(pattern, size), t(

@@ -1462,7 +1462,20 @@ def cell_examples(result: EvalResult, true: int, pred: int, limit: int = 24):
 def show_images(result: EvalResult, indices, captions: list[str]) -> None:
     if len(indices) == 0:
         return
-    st.image([_big(result.x[i]) for i in indices], caption=captions, width=96)
+    from cnn_core.data import class_names
+
+    # A text alternative per picture for screen readers: its true class and the network's answer.
+    ev, names = result.evaluation, class_names(result.dataset, current_language())
+    alts = [
+        t(
+            "alt.eval.right" if ev.y_true[i] == ev.y_pred[i] else "alt.eval.wrong",
+            true=names[int(ev.y_true[i])],
+            pred=names[int(ev.y_pred[i])],
+            prob=fmt_pct(ev.probs[i, int(ev.y_pred[i])]),
+        )
+        for i in indices
+    ]
+    st.image([_big(result.x[i]) for i in indices], caption=captions, width=96, alt=alts)
 
 
 def metrics_csv(result: EvalResult, names: list[str]) -> bytes:

@@ -97,6 +97,10 @@ STRINGS = {
         "en": "{count} CIFAR-10 test images, one per class, 32 x 32 pixels each: this is what the network will learn to recognise.",
     },
     "home.sample.shuffle": {"pt": "Outras imagens", "en": "Other pictures"},
+    "home.sample.alt": {
+        "pt": "Foto de teste do CIFAR-10 da classe {name}, com 32 x 32 pixels, ampliada três vezes.",
+        "en": "CIFAR-10 test photo of the class {name}, 32 x 32 pixels, enlarged three times.",
+    },
     "home.blog.title": {
         "pt": 'Veio do post "Entendendo Redes Convolucionais"?',
         "en": 'Coming from the post "Entendendo Redes Convolucionais"?',

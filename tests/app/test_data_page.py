@@ -56,7 +56,7 @@ def test_cifar10_page_shows_the_blog_split_grid_and_stats(data_dir, lang):
         assert names[int(ds.y_train[position - ds.val_size])] == label
 
     # Statistics table: the first row is the whole original training set (published values).
-    table = at.dataframe[0].value
+    table = at.table[0].value
     first = table.iloc[0]
     mark = "," if lang == "pt" else "."
     assert first[t("data.stats_mean", channel="R")] == f"0{mark}4914"
@@ -99,7 +99,7 @@ def test_dataset_switch_and_validation_size(data_dir, lang):
     assert metrics[t("data.split.train")] == _num(55000, lang)
     assert metrics[t("data.split.test")] == _num(10000, lang)
     assert set(_labels(_grid_captions(at))) <= {str(i) for i in range(10)}
-    columns = at.dataframe[0].value.columns.tolist()
+    columns = at.table[0].value.columns.tolist()
     assert columns[-1] == t("data.stats_std", channel=t("data.gray"))
 
     at.selectbox(key="data_dataset").select("fashion_mnist").run()
