@@ -28,9 +28,11 @@ def _in_thread(fn):
 
 def test_lowers_the_calling_thread_only():
     main_before = thread_niceness(threading.get_native_id())
-    result = _in_thread(lambda: lower_training_priority(7))
+    # A new thread starts at its creator's value (an earlier test may have lowered this one).
+    target = min(main_before + 3, 19)
+    result = _in_thread(lambda: lower_training_priority(target))
     assert result["value"] >= 1
-    assert result["after"] == 7
+    assert result["after"] == target
     # The thread that draws pages keeps its priority.
     assert thread_niceness(threading.get_native_id()) == main_before
 
