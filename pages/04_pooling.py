@@ -1,7 +1,7 @@
 import numpy as np
 import streamlit as st
 
-from cnn_core import ops
+from cnn_core import locales, ops
 from cnn_core.spec import shape_text
 from ui import charts, concepts, frame, number, t
 from ui import concepts_more as more
@@ -145,7 +145,8 @@ unchanged = more.blog_unchanged_pools()
 st.markdown(
     t(
         "pool.one.blog",
-        names=", ".join(f"`{row.name}`" for row, _ in unchanged),
+        # The preset's own layer names (not a visitor's), set in code spans.
+        names=locales.Markdown(", ".join(f"`{row.name}`" for row, _ in unchanged)),
         shapes="; ".join(
             f"{shape_text(prev)} → {shape_text(row.output_shape)}" for row, prev in unchanged
         ),

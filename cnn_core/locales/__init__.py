@@ -96,6 +96,14 @@ def escape_markdown(text: str) -> str:
     return _WWW.sub(r"\1\\.", text)
 
 
+class Markdown(str):
+    """Markdown the app builds itself from its own values (never visitor text).
+
+    :func:`t` fills it in as is, where a plain ``str`` argument would be escaped: e.g. the names
+    of a preset's layers set in code spans.
+    """
+
+
 def escape_markdown_args(on: bool = True) -> None:
     """Turns escaping of :func:`t`'s string arguments on (or off) for the current context.
 
@@ -130,7 +138,10 @@ def t(key: str, lang: str, /, **kwargs) -> str:
         raise MissingStringError(key)
     text = entry.get(normalize_language(lang) or DEFAULT_LANGUAGE) or entry[DEFAULT_LANGUAGE]
     if kwargs and _MARKDOWN_ARGS.get():
-        kwargs = {k: escape_markdown(v) if isinstance(v, str) else v for k, v in kwargs.items()}
+        kwargs = {
+            k: escape_markdown(v) if isinstance(v, str) and not isinstance(v, Markdown) else v
+            for k, v in kwargs.items()
+        }
     return text.format(**kwargs) if kwargs else text
 
 
