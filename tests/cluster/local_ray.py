@@ -1,4 +1,4 @@
-"""Real local Ray nodes for the cluster tests and ``bench/cluster.py``: a head, and nodes joining it.
+"""Real local Ray nodes for the cluster tests and bench/cluster.py: a head, and nodes joining it.
 
 Each node is a ``ray start --block`` process of its own, so the processes this helper starts are
 the ones it stops (SIGTERM drains and shuts down what that node started; never ``ray stop``,
