@@ -1,4 +1,4 @@
-"""The Ray backend: each run trains in a Ray actor somewhere on a cluster; this process follows it.
+"""The Ray backend: each run trains in a Ray task somewhere on a cluster; this process follows it.
 
 >>> eng = make_engine("10.0.0.5:6379")      # or CNN_STUDIO_RAY_ADDRESS=10.0.0.5:6379 + get_engine()
 >>> handle = eng.start(spec, settings, owner="visitor-id")
@@ -6,23 +6,24 @@
 
 What runs where:
 
-- **This process** (the app server or the CLI, Ray's *driver*) checks and admits the run, creates
-  its folder in the run store, puts the dataset into Ray's object store (once per dataset), asks
-  Ray for an actor with the resources a run needs, and follows it. Every file of the run (weights,
-  logs, evaluation) is written HERE, through :func:`cnn_core.runs.save_checkpoint`, so Evaluate and
-  Classify work unchanged.
-- **The actor** (on whichever node has a free CPU, or a GPU where the cluster has one) runs the
-  same training loop as the in-process backend (:func:`cnn_core.train.worker.run_training`) against
-  an :class:`ActorControl`, which records every report as an event. The driver polls the events a
-  few times a second and replays them into the run's live state (the snapshots the Train page
-  draws), and saves the model bytes each checkpoint event carries.
-- **Ray** decides how many runs train at once (the cluster's capacity); a run whose actor is not
-  placed yet is ``"waiting"``, with its place in this process's line and an estimated wait.
+- **This process** (the app server or the CLI: Ray's *driver*, on a node of the cluster) checks
+  and admits the run, creates its folder in the run store, puts the dataset into Ray's object store
+  (once per dataset), asks Ray for a task with the resources a run needs, and follows it. Every
+  file of the run (weights, logs, evaluation) is written HERE, through
+  :func:`cnn_core.runs.save_checkpoint`, so Evaluate and Classify work unchanged.
+- **The task** (on whichever node has a free CPU, or a GPU where the cluster has one) runs the same
+  training loop as the in-process backend (:func:`cnn_core.train.worker.run_training`) against a
+  :class:`~cnn_core.train.ray_actor.TaskControl`, which records every report as an event and
+  pushes the events to this engine's relay actor a few times a second. This process takes them
+  and replays them into the run's live state (the snapshots the Train page draws), and saves the
+  model bytes each checkpoint event carries.
+- **Ray** decides how many runs train at once (the cluster's capacity); a run whose task has no
+  place yet is ``"waiting"``, with its place in this process's line and an estimated wait.
 
 The code travels with the run (``cnn_core`` as a Ray ``py_modules`` package) and the data through
 the object store, so every node needs only ``pip install -r requirements-cluster.txt``. Ray's
-token authentication is not switched off here: set ``RAY_AUTH_MODE=token`` (and the token) on every
-node and on this process.
+token authentication is never switched off here: set ``RAY_AUTH_MODE=token`` and the token
+(``RAY_AUTH_TOKEN_PATH``) on every node and for this process.
 
 Environment: ``CNN_STUDIO_RAY_CPUS`` (CPUs each run asks for, default 1), ``CNN_STUDIO_RAY_GPUS``
 (``auto``: one GPU per run where the cluster has any; or a number).
@@ -37,29 +38,27 @@ import threading
 import time
 from pathlib import Path
 
-from cnn_core import runs as _runs
-from cnn_core.admission import check_admission
-from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
-from cnn_core.spec import ModelSpec, SpecError
 from cnn_core.train.engine import QueueEntry
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.local import LocalControl, load_run_model
-from cnn_core.train.ray_actor import actor_class
 from cnn_core.train.recipes import check_recipe
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES, RunState, Snapshot
 from cnn_core.train.worker import failure_message
+
+from cnn_core import runs as _runs
+from cnn_core.admission import check_admission
+from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
+from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.train.ray_actor import relay_class, task_function
 
 __all__ = ["RayEngine", "RayRunHandle", "make_engine"]
 
 CPUS_ENV = "CNN_STUDIO_RAY_CPUS"
 GPUS_ENV = "CNN_STUDIO_RAY_GPUS"
 NAMESPACE = "cnn_studio"
-# How often the driver asks an actor for news: live enough for a 1-second page refresh.
+# How often the driver takes a run's news from the relay: live enough for a 1-second page refresh.
 POLL_S = 0.25
-# An actor Ray calls "unavailable" (its node missed heartbeats) may come back; after this long
-# without an answer the run is given up as interrupted.
-UNAVAILABLE_GRACE_S = 30.0
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ class _ModelFile:
 
 
 class RayRunHandle:
-    """A run trained by a Ray actor, followed from this process.
+    """A run trained by a Ray task, followed from this process.
 
     Attributes:
         run_id: the run's id (its folder name).
@@ -134,11 +133,10 @@ class RayRunHandle:
 
 
 class _DriverControl(LocalControl):
-    """Replays an actor's events into the run's live state and the run store (this process)."""
+    """Replays a worker's events into the run's live state and the run store (this process)."""
 
     def __init__(self, handle: RayRunHandle):
         super().__init__(handle)
-        self.clock_offset = 0.0  # add to an actor's perf_counter to get this process's
         self.finished = False
 
     def apply(self, event: tuple) -> None:
@@ -146,8 +144,8 @@ class _DriverControl(LocalControl):
         if kind == "report":
             changes = dict(rest[0])
             for name in ("t_start", "t_end"):
-                if changes.get(name) is not None:
-                    changes[name] = changes[name] + self.clock_offset
+                if changes.get(name) is not None:  # wall clock -> this process's perf_counter
+                    changes[name] = time.perf_counter() - (time.time() - changes[name])
             if self.handle.stop_requested and changes.get("status") in ACTIVE_STATUSES:
                 changes.pop("status")
             self.report(**changes)
@@ -158,9 +156,8 @@ class _DriverControl(LocalControl):
         elif kind == "started":
             self.started(rest[0])
         elif kind == "checkpoint":
-            data, _ = rest
-            # The driver's logs, not the actor's: the same thinning, replayed here.
-            self.save_checkpoint(None if data is None else _ModelFile(data), self.metrics())
+            # The logs are this process's copy (the same calls, replayed), saved with the weights.
+            self.save_checkpoint(None if rest[0] is None else _ModelFile(rest[0]), self.metrics())
         elif kind == "evaluation":
             self.save_evaluation(*rest)
         elif kind == "stop_seen":
@@ -176,11 +173,11 @@ class _DriverControl(LocalControl):
             _runs.update_meta(self.folder, backend="ray", node=self.handle.where.get("host"))
 
 
-def _ray_errors():
+def _ray_errors() -> tuple:
+    """What Ray raises when a run's worker (or its node) is gone."""
     import ray.exceptions as rex
 
-    died = (rex.ActorDiedError, rex.RayActorError, rex.WorkerCrashedError, rex.NodeDiedError)
-    return died, getattr(rex, "ActorUnavailableError", ())
+    return (rex.RayActorError, rex.WorkerCrashedError, rex.NodeDiedError, rex.ObjectLostError)
 
 
 class RayEngine:
@@ -214,34 +211,40 @@ class RayEngine:
         self.gpus = gpus
         self.run_seconds = run_seconds
         self._lock = threading.Lock()
-        self._connected = False
+        self._relay = None  # this engine's mailbox actor (ray_actor.Relay)
         self._data_refs: dict = {}
         self._handles: dict[str, RayRunHandle] = {}  # latest per owner
         self._line: list[RayRunHandle] = []  # active runs, in the order they were started
 
     # -- the cluster --
 
-    def connect(self) -> None:
-        """Connects this process to the cluster (once; the first run does it when needed).
+    def connect(self):
+        """Connects this process to the cluster and returns this engine's relay actor (made
+        once; the first run does it when needed).
 
         Raises:
             ConnectionError: the head cannot be reached, or refused this process's token.
         """
         import ray
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         with self._lock:
-            if self._connected and ray.is_initialized():
-                return
-            package = Path(__file__).resolve().parents[1]
-            ray.init(
-                address=self.address,
-                namespace=NAMESPACE,
-                logging_level=logging.WARNING,
-                log_to_driver=False,
-                ignore_reinit_error=True,
-                runtime_env={"py_modules": [str(package)], "excludes": ["__pycache__"]},
-            )
-            self._connected = True
+            if not ray.is_initialized():
+                package = Path(__file__).resolve().parents[1]
+                ray.init(
+                    address=self.address,
+                    namespace=NAMESPACE,
+                    logging_level=logging.WARNING,
+                    log_to_driver=False,
+                    # The code travels with the runs: nodes need Ray and TensorFlow, not the repo.
+                    runtime_env={"py_modules": [str(package)], "excludes": ["__pycache__"]},
+                )
+            if self._relay is None:
+                # Beside this process when it is a node of the cluster: news travels less.
+                here = ray.get_runtime_context().get_node_id()
+                strategy = NodeAffinitySchedulingStrategy(node_id=here, soft=True)
+                self._relay = relay_class().options(scheduling_strategy=strategy).remote()
+            return self._relay
 
     def _gpus(self) -> float:
         import ray
@@ -281,8 +284,9 @@ class RayEngine:
         tags: dict[str, str] | None = None,
     ) -> RayRunHandle:
         """Starts ``spec`` on the cluster (see :meth:`Engine.start`); returns at once."""
-        from cnn_core.spec import summarize
         from cnn_core.train.local import _check_tags
+
+        from cnn_core.spec import summarize
 
         if not owner or not isinstance(owner, str):
             raise ValueError("owner must be a non-empty string")
@@ -354,91 +358,53 @@ class RayEngine:
 
     def _follow(self, handle, spec, settings, resume, checkpoint, metrics) -> None:
         control = _DriverControl(handle)
-        actor = None
+        relay = None
         try:
             try:
-                self.connect()
+                relay = self.connect()
                 data = self._data_ref(settings)
-                cls = actor_class()
-                actor = cls.options(num_cpus=self.cpus, num_gpus=self._gpus()).remote(
-                    handle.run_id, handle._state.epochs, metrics, self.cpus
-                )
+                options = {"num_cpus": self.cpus, "num_gpus": self._gpus()}
+                task_ref = task_function().options(**options).remote(
+                    relay, handle.run_id, handle._state.epochs, metrics, self.cpus,
+                    spec.to_dict(), settings.to_dict(), data, resume, checkpoint, self.run_seconds,
+                )  # fmt: skip
             except BaseException as exc:
                 key, args = _start_failure(exc, settings, self.address)
                 control.finish("failed", key, args, details=repr(exc))
                 return
-            if handle.stop_requested:  # stopped or cancelled before it was even submitted
-                self._end_unplaced(handle, control)
-                return
-            run_ref = actor.run.remote(
-                spec.to_dict(), settings.to_dict(), data, resume, checkpoint, self.run_seconds
-            )
-            self._watch(handle, control, actor, run_ref)
+            self._watch(handle, control, relay, task_ref)
         finally:
-            if actor is not None:
+            if relay is not None:
                 with contextlib.suppress(Exception):
-                    import ray
-
-                    ray.kill(actor, no_restart=True)  # frees its CPUs at once
+                    relay.close.remote(handle.run_id)
             with self._lock:
                 if handle in self._line:
                     self._line.remove(handle)
             self._renumber()
 
-    def _watch(self, handle: RayRunHandle, control: _DriverControl, actor, run_ref) -> None:
+    def _watch(self, handle: RayRunHandle, control: _DriverControl, relay, task_ref) -> None:
         import ray
 
-        died, unavailable = _ray_errors()
-        cursor, placed, asked_stop, poll_ref = 0, False, False, None
-        run_done, last_poll, silent_since = False, False, None
+        died = _ray_errors()
+        cursor, placed, asked_stop, task_done = 0, False, False, False
         while True:
-            if not placed and handle.stop_requested:
-                self._end_unplaced(handle, control)
-                return
-            if placed and handle.stop_requested and not asked_stop:
-                actor.stop.remote()
+            if not placed and handle.stop_requested and not asked_stop:
+                ray.cancel(task_ref)  # still in line: Ray drops it before it runs
+            if handle.stop_requested and not asked_stop:
+                relay.stop.remote(handle.run_id)  # in case it had just started
                 asked_stop = True
-            if poll_ref is None:
-                poll_ref = actor.poll.remote(cursor)
-                last_poll = run_done  # asked after run() returned: it brings the last events
-            waiting_on = [poll_ref] if run_done else [poll_ref, run_ref]
-            ready, _ = ray.wait(waiting_on, num_returns=1, timeout=1.0)
-            if not ready:
-                silent = 0.0 if silent_since is None else time.monotonic() - silent_since
-                if silent > UNAVAILABLE_GRACE_S:
-                    self._interrupted(handle, control, "unavailable")
-                    return
-                continue
-            if run_ref in ready and not run_done:
-                run_done = True
-                try:
-                    ray.get(run_ref)
-                except died as exc:
-                    self._drain_then_interrupt(handle, control, actor, cursor, exc)
-                    return
-                except Exception as exc:  # the call itself failed (say, the data did not load)
-                    self._drain(control, actor, cursor)
-                    if not control.finished:
-                        key, args = failure_message(exc, TrainSettings())
-                        control.finish("failed", key, args, details=repr(exc))
-                    return
-                continue  # the last events are still to be polled
+            # Whether the task has ended is checked BEFORE taking the news, so that news taken
+            # after its end holds its last events.
+            task_done = task_done or bool(ray.wait([task_ref], timeout=0)[0])
             try:
-                events, actor_now = ray.get(poll_ref)
-            except died as exc:
-                self._interrupted(handle, control, type(exc).__name__)
+                events, where = ray.get(relay.take.remote(handle.run_id, cursor), timeout=60)
+            except Exception as exc:  # the relay (this driver's mailbox) is gone
+                self._relay = None
+                self._interrupted(handle, control, f"relay: {type(exc).__name__}")
                 return
-            except unavailable:
-                silent_since = silent_since or time.monotonic()
-                poll_ref = None
-                time.sleep(1.0)
-                continue
-            poll_ref, silent_since = None, None
-            control.clock_offset = time.perf_counter() - actor_now
-            if not placed:
+            if where is not None and not placed:
                 placed = True
-                with contextlib.suppress(Exception):
-                    handle.where = ray.get(actor.where.remote(), timeout=30)
+                handle.where = where
                 handle._state.update(queue_position=None, status="queued", eta_s=None)
                 handle._state.update(message_key="train.msg.loading_data", message_args={})
                 self._renumber()
@@ -447,27 +413,31 @@ class RayEngine:
             cursor += len(events)
             if control.finished:
                 return
-            if last_poll:  # run() returned and its last events are in, without a finish
-                control.finish("failed", "train.error.unexpected", {"kind": "RayActor"})
+            if task_done:
+                self._ended_without_finish(handle, control, task_ref, died)
                 return
-            time.sleep(POLL_S)
+            ray.wait([task_ref], timeout=POLL_S)
 
-    def _drain(self, control: _DriverControl, actor, cursor: int) -> None:
+    def _ended_without_finish(self, handle, control, task_ref, died) -> None:
+        """The task ended and its last events are in, but no ``finish`` among them."""
         import ray
 
-        with contextlib.suppress(Exception):
-            events, actor_now = ray.get(actor.poll.remote(cursor), timeout=30)
-            control.clock_offset = time.perf_counter() - actor_now
-            for event in events:
-                control.apply(event)
-
-    def _drain_then_interrupt(self, handle, control, actor, cursor, exc) -> None:
-        self._drain(control, actor, cursor)
-        if not control.finished:
+        try:
+            ray.get(task_ref)
+        except died as exc:  # its worker process or node died mid-run
             self._interrupted(handle, control, type(exc).__name__)
+            return
+        except ray.exceptions.TaskCancelledError:
+            self._end_unplaced(handle, control)
+            return
+        except Exception as exc:  # the task could not even begin (say, the data did not arrive)
+            key, args = failure_message(exc, TrainSettings())
+            control.finish("failed", key, args, details=repr(exc))
+            return
+        control.finish("failed", "train.error.unexpected", {"kind": "RayTask"})
 
     def _interrupted(self, handle: RayRunHandle, control: _DriverControl, detail: str) -> None:
-        """The actor's process or node died: the run ends ``interrupted``, its last saved epoch
+        """The worker's process or node died: the run ends ``interrupted``, its last saved epoch
         kept (Continue picks up from it)."""
         epoch = len([e for e in handle._state.epoch_log if not e.get("partial")])
         control.finish(
@@ -492,9 +462,7 @@ class RayEngine:
             (waiting if snap.status == "waiting" else training).append(snap)
         left = sorted(s.eta_s for s in training if s.eta_s is not None)
         for position, handle in enumerate(h for h in line if h.snapshot().status == "waiting"):
-            handle._state.update(
-                queue_position=position + 1, eta_s=_wait_estimate(position, left)
-            )
+            handle._state.update(queue_position=position + 1, eta_s=_wait_estimate(position, left))
             handle._state.update(
                 message_key="cluster.msg.waiting", message_args={"position": position + 1}
             )
