@@ -14,6 +14,7 @@ import os
 import pytest
 
 from tests.conftest import IN_CI
+from tests.e2e.conftest import browser, page  # noqa: F401 -- the browser test's fixtures
 
 
 def need_ray() -> None:
@@ -50,3 +51,63 @@ def ray_cluster():
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def ray_app_url(ray_cluster):
+    """A real ``streamlit run app.py`` server whose engine is the session's Ray head
+    (``CNN_STUDIO_RAY_ADDRESS``); yields ``(url, runs_dir)``."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from tests.conftest import ROOT, real_data_dir
+    from tests.e2e.conftest import _free_port
+
+    if real_data_dir() is None:
+        if IN_CI:
+            pytest.fail("CI must have the real datasets")
+        pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
+    port = _free_port()
+    runs = Path(tempfile.mkdtemp(prefix="cnn-studio-ray-e2e-"))
+    env = {
+        **os.environ,
+        **ray_cluster.env(),
+        "CNN_STUDIO_RAY_ADDRESS": ray_cluster.address,
+        "CNN_STUDIO_RUNS": str(runs),
+        "CNN_STUDIO_DATA": str(real_data_dir()),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    env.pop("CNN_STUDIO_FAKE_ENGINE", None)
+    log = open(runs / "server.log", "w")  # noqa: SIM115 -- closed in teardown
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail("streamlit exited: " + (runs / "server.log").read_text()[-2000:])
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not become healthy within 90 s")
+        yield url, runs
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(runs, ignore_errors=True)
