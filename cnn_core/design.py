@@ -14,13 +14,14 @@ import base64
 import binascii
 import copy
 import json
-import math
 import zlib
 from dataclasses import dataclass, field
 
 from cnn_core import locales
 from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, summarize
+from cnn_core.train.settings import SCHEMA, check_value
+from cnn_core.train.settings import default_settings as schema_defaults
 
 FORMAT_VERSION = 1
 # Browsers and chat apps cope with URLs of a few thousand characters; a 40-layer network fits.
@@ -48,38 +49,31 @@ _UNREADABLE = frozenset(
 # Cap on what an encoded string may inflate to, so a crafted link cannot expand into gigabytes.
 _MAX_INFLATED_BYTES = 256 * 1024
 
-OPTIMIZERS = ("sgd", "sgd_momentum", "adam", "adamw")
-SCHEDULES = ("constant", "onecycle", "cosine")  # the same names as cnn_core.train
-DATASETS = ("cifar10", "mnist", "fashion_mnist")
-PRECISIONS = ("auto", "float32", "mixed_bfloat16")
+# Choices, ranges and defaults of the training settings: the engine's ONE schema.
+OPTIMIZERS = SCHEMA["optimizer"].choices
+SCHEDULES = SCHEMA["schedule"].choices
+DATASETS = SCHEMA["dataset"].choices
+PRECISIONS = SCHEMA["precision"].choices
 
-LR_MIN, LR_MAX = 1e-5, 1.0
-BATCH_MIN, BATCH_MAX = 16, 512
-EPOCHS_MIN, EPOCHS_MAX = 1, 200
-BUDGET_MIN_S, BUDGET_MAX_S = 30, 3 * 3600
-TRAIN_SIZE_MIN, TRAIN_SIZE_MAX = 100, 60000
-SEED_MAX = 2**31 - 1
+
+def _range(name: str) -> tuple:
+    return SCHEMA[name].low, SCHEMA[name].high
+
+
+def within(name: str, *values) -> tuple:
+    """The ``values`` a page offers for a setting, keeping only those the schema accepts."""
+    return tuple(v for v in values if check_value(name, v)[1] is None)
+
+
+LR_MIN, LR_MAX = _range("learning_rate")
+BATCH_MIN, BATCH_MAX = _range("batch_size")
+EPOCHS_MIN, EPOCHS_MAX = _range("epochs")
+BUDGET_MIN_S, BUDGET_MAX_S = _range("time_budget_s")
+TRAIN_SIZE_MIN, TRAIN_SIZE_MAX = _range("train_size")
+SEED_MAX = SCHEMA["seed"].high
 
 # The blog's training set-up: plain SGD at 0.01, batches of 32, 40 epochs, all 45,000 images.
-DEFAULT_SETTINGS: dict = {
-    "dataset": "cifar10",
-    "optimizer": "sgd",
-    "learning_rate": 0.01,
-    "momentum": 0.9,
-    "weight_decay": 5e-4,
-    "schedule": "constant",
-    "batch_size": 32,
-    "epochs": 40,
-    "time_budget_s": None,
-    "train_size": None,
-    "val_size": 5000,
-    "augment": False,
-    "label_smoothing": 0.0,
-    "seed": 0,
-    "precision": "auto",
-    "whiten": False,
-    "low_res": 0.0,
-}
+DEFAULT_SETTINGS: dict = schema_defaults()
 #: The fast preset's recipe in the Build page: a 2-minute budget, so a first run stays short.
 FAST_BUDGET_S = 120.0
 
@@ -179,18 +173,6 @@ def default_design(preset: str = "blog") -> dict:
 # Settings
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
 def check_settings(settings: dict) -> tuple[dict, list[DesignProblem]]:
     """Fills in defaults and checks every training setting.
 
@@ -212,49 +194,12 @@ def check_settings(settings: dict) -> tuple[dict, list[DesignProblem]]:
         if key in settings:
             clean[key] = settings[key]
 
-    def bad(code: str, name: str, **args) -> None:
-        problems.append(DesignProblem(code, name, args))
-
-    for name, allowed in (
-        ("optimizer", OPTIMIZERS),
-        ("schedule", SCHEDULES),
-        ("dataset", DATASETS),
-        ("precision", PRECISIONS),
-    ):
-        if clean[name] not in allowed:
-            bad("choice", name, allowed=", ".join(allowed))
-
-    def check_number(name, low, high, *, integer, optional=False):
-        value = clean[name]
-        if optional and value is None:
-            return
-        if integer and _is_number(value) and float(value).is_integer():
-            value = clean[name] = int(value)
-        ok_type = _is_int(value) if integer else _is_number(value)
-        if not ok_type or not low <= value <= high:
-            bad("range", name, low=_fmt(low), high=_fmt(high))
-        elif not integer:
-            clean[name] = float(value)
-
-    check_number("learning_rate", LR_MIN, LR_MAX, integer=False)
-    check_number("batch_size", BATCH_MIN, BATCH_MAX, integer=True)
-    check_number("epochs", EPOCHS_MIN, EPOCHS_MAX, integer=True)
-    check_number("time_budget_s", BUDGET_MIN_S, BUDGET_MAX_S, integer=False, optional=True)
-    check_number("train_size", TRAIN_SIZE_MIN, TRAIN_SIZE_MAX, integer=True, optional=True)
-    check_number("val_size", 0, 20000, integer=True)
-    check_number("momentum", 0.0, 0.999, integer=False)
-    check_number("weight_decay", 0.0, 0.1, integer=False)
-    check_number("label_smoothing", 0.0, 0.5, integer=False)
-    check_number("seed", 0, SEED_MAX, integer=True)
-    check_number("low_res", 0.0, 0.9, integer=False)
-    for name in ("augment", "whiten"):
-        if not isinstance(clean[name], bool):
-            bad("boolean", name)
+    for name in SCHEMA:
+        clean[name], problem = check_value(name, clean[name])
+        if problem is not None:
+            code, args = problem
+            problems.append(DesignProblem(code, name, args))
     return clean, problems
-
-
-def _fmt(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 # ---------------------------------------------------------------------------------------------

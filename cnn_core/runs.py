@@ -72,6 +72,7 @@ class RunInfo:
         evaluation: test-set scores (``Evaluation.to_dict()``) or ``None``.
         message_key, message_args: a catalog key (and its arguments) saying how the run ended.
         path: the run folder.
+        tags: the small dict of strings the run was started with (``{}`` when none).
     """
 
     run_id: str
@@ -85,6 +86,7 @@ class RunInfo:
     message_key: str | None = None
     message_args: dict = field(default_factory=dict)
     path: Path | None = None
+    tags: dict = field(default_factory=dict)
 
     @property
     def epochs_done(self) -> int:
@@ -176,6 +178,7 @@ def _info(folder: Path, meta: dict) -> RunInfo:
         message_key=meta.get("message_key"),
         message_args=meta.get("message_args") or {},
         path=folder,
+        tags=meta.get("tags") or {},
     )
 
 
@@ -288,8 +291,8 @@ def prune_runs(runs_dir=None, *, max_bytes: int | None = None, keep: tuple = ())
     return deleted
 
 
-def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> Path:
-    """Creates a run folder with its metadata; returns its path."""
+def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None, *, tags=None) -> Path:
+    """Creates a run folder with its metadata (``tags``: a dict of strings); returns its path."""
     root = runs_root(runs_dir)
     root.mkdir(parents=True, exist_ok=True)
     for _ in range(20):
@@ -311,6 +314,7 @@ def create_run_folder(owner: str, spec: dict, settings: dict, runs_dir=None) -> 
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "status": "queued",
             "pid": os.getpid(),
+            "tags": dict(tags or {}),
         },
     )
     return folder

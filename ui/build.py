@@ -68,7 +68,8 @@ WINDOW_CHOICES = (1, 2, 3, 4, 5, 6, 7)
 STRIDE_CHOICES = (1, 2, 3)
 PADDING_CHOICES = ("valid", "same")
 COUNT_MAX = {"filters": 1024, "units": 4096}
-LR_CHOICES = (
+LR_CHOICES = designs.within(
+    "learning_rate",
     1e-5,
     2e-5,
     5e-5,
@@ -86,9 +87,9 @@ LR_CHOICES = (
     0.5,
     1.0,
 )
-BATCH_CHOICES = (16, 32, 64, 128, 256, 512)
+BATCH_CHOICES = designs.within("batch_size", 16, 32, 64, 128, 256, 512)
 BUDGET_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30, 60)
-LOW_RES_CHOICES = (0.0, 0.25, 0.5, 0.7, 0.9)
+LOW_RES_CHOICES = designs.within("low_res", 0.0, 0.25, 0.5, 0.7, 0.9)
 TRAIN_SIZE_CHOICES = (1000, 2000, 5000, 10000, 20000, None)  # None: the whole split
 FULL_TRAIN_SIZE = 45000
 SLOW_TRAINING_S = 15 * 60

@@ -1,12 +1,10 @@
 """Helpers of the Train and Evaluate pages: the engine switch, the live panel, charts, run history.
 
-The pages never hold training state themselves: the engine (``cnn_core.train``) owns the runs and
-its thread never touches Streamlit. The pages keep only a :class:`RunHandle` in session state and
-read ``handle.snapshot()`` about once a second from a fragment, so leaving the page or reloading
-the tab loses nothing (``current_run(owner)`` finds the run again).
-
-Tests swap the engine for a fake by naming a module in ``CNN_STUDIO_FAKE_ENGINE`` (server-side
-environment only, never user input).
+The pages never hold training state themselves: the engine owns the runs and its workers never
+touch Streamlit. The pages talk only to the engine interface (:class:`cnn_core.train.Engine`,
+from :func:`cnn_core.train.get_engine`: in-process, a Ray cluster, or the tests' fake), keep only
+a run handle in session state and read ``handle.snapshot()`` about once a second from a fragment,
+so leaving the page or reloading the tab loses nothing (``engine.attach(owner)`` finds the run).
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ import functools
 import importlib
 import json
 import math
-import os
 import tempfile
 import threading
 import time
@@ -26,12 +23,23 @@ import numpy as np
 import streamlit as st
 
 from cnn_core import locales
+from cnn_core.admission import AdmissionError
+from cnn_core.spec import SpecError
+from cnn_core.train import settings as train_settings
+from cnn_core.train.engine import Engine, get_engine
+from cnn_core.train.errors import (
+    EngineUnavailableError,
+    RecipeError,
+    RunNotFoundError,
+    SettingsError,
+    TrainingBusyError,
+)
+from cnn_core.train.snapshot import ACTIVE_STATUSES
 from ui import runtime
 from ui.charts import PALETTE, SEQUENTIAL, style
 from ui.frame import LANG_KEY, VISITOR_KEY, current_language, number, percent, t
 
-ENGINE_ENV = "CNN_STUDIO_FAKE_ENGINE"
-ACTIVE = ("queued", "running", "stopping")
+ACTIVE = ACTIVE_STATUSES
 # Session-state keys of the Train page (prefix "train_") and the Evaluate page ("evaluate_").
 HANDLE_KEY = "train_handle"
 BUSY_KEY = "train_busy"
@@ -41,19 +49,28 @@ RUN_SETTINGS_KEY = "train_run_settings"  # (run id, settings) of the run being t
 # What the blog printed after 40 epochs (Keras's evaluate on the 10,000 test images).
 BLOG_LINE = "Accuracy: 75.24% | Loss: 0.71711"
 BLOG_ACCURACY = 0.7524
-OPTIMIZER_KEYS = {"sgd", "sgd_momentum", "adam", "adamw"}
+OPTIMIZER_KEYS = frozenset(train_settings.OPTIMIZERS)
+# Errors that explain themselves in the learner's language (``.message(lang)``).
+EXPLAINED_ERRORS = (
+    AdmissionError,
+    EngineUnavailableError,
+    RecipeError,
+    RunNotFoundError,
+    SettingsError,
+    SpecError,
+    TrainingBusyError,
+)
 MAX_CURVE_POINTS = 800
 BUILD_PAGE = "pages/07_build.py"
 TRAIN_PAGE = "pages/08_train.py"
 EVALUATE_PAGE = "pages/09_evaluate.py"
 
 
-def engine():
-    """Returns the training engine module: ``cnn_core.train``, or the test fake named in
-    ``CNN_STUDIO_FAKE_ENGINE``. Importing the real one imports TensorFlow (a few seconds)."""
-    module = importlib.import_module(os.environ.get(ENGINE_ENV) or "cnn_core.train")
+def engine() -> Engine:
+    """Returns the training backend (:func:`cnn_core.train.get_engine`)."""
+    eng = get_engine()
     runtime.freeze_gc()
-    return module
+    return eng
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,15 +122,8 @@ def _message(key, args=None) -> str:
 
 def _reason(error: Exception) -> str:
     """The learner-facing reason of an exception: its own translated message when it has one."""
-    message = getattr(error, "message", None)
-    if callable(message):
-        try:
-            return str(message(current_language()))
-        except Exception:  # a message method with another signature
-            pass
-    key = getattr(error, "key", None)
-    if key and key in locales.catalog():
-        return _message(key, getattr(error, "args_dict", None))
+    if isinstance(error, EXPLAINED_ERRORS):
+        return error.message(current_language())
     return t("trainp.reason.generic", kind=type(error).__name__)
 
 
@@ -160,18 +170,11 @@ def current_design() -> tuple[dict, dict, bool]:
     return default["spec"], default["settings"], False
 
 
-def quick_demo_design(eng) -> tuple[dict, dict]:
-    """The quick demo: the fast preset on a few thousand images with a short time budget."""
-    from cnn_core.design import default_settings
+def quick_demo_design() -> tuple[dict, dict]:
+    """The quick demo: the fast preset with the engine's quick-demo settings."""
     from cnn_core.presets import get_preset
 
-    maker = getattr(eng, "quick_demo_settings", None)
-    settings = maker() if callable(maker) else None
-    if settings is None:
-        settings = {**default_settings(), "train_size": 3000, "epochs": 5, "time_budget_s": 30}
-    if not isinstance(settings, dict):
-        settings = settings.to_dict()
-    return get_preset("fast").to_dict(), settings
+    return get_preset("fast").to_dict(), train_settings.quick_demo_settings().to_dict()
 
 
 @functools.lru_cache(maxsize=256)
@@ -229,7 +232,9 @@ def settings_text(settings: dict) -> str:
     return text
 
 
-def design_box(eng, owner: str, handle, spec: dict, settings: dict, from_build: bool) -> bool:
+def design_box(
+    eng: Engine, owner: str, handle, spec: dict, settings: dict, from_build: bool
+) -> bool:
     """The "what will be trained" box: the running run's own design while one trains (the quick
     demo trains another network than the session's), else the design the button would train.
     Returns whether the session's design can be trained."""
@@ -237,7 +242,7 @@ def design_box(eng, owner: str, handle, spec: dict, settings: dict, from_build: 
     if is_active(handle):
         try:
             info = eng.load_run(handle.run_id, owner)
-        except Exception:  # deleted or unreadable: describe the session's design instead
+        except RunNotFoundError:  # deleted meanwhile: describe the session's design instead
             info = None
     if info is None:
         st.session_state.pop(RUN_SETTINGS_KEY, None)
@@ -285,15 +290,15 @@ def show_design(spec: dict, settings: dict, from_build: bool, run_id: str | None
 
 def _start(owner: str, spec: dict, settings: dict) -> None:
     """Button callback: starts a run, or records why it could not start."""
-    from cnn_core.spec import ModelSpec, SpecError
+    from cnn_core.spec import ModelSpec
 
     eng = engine()
     for key in (BUSY_KEY, ERROR_KEY):
         st.session_state.pop(key, None)
     try:
-        settings_obj = eng.TrainSettings.from_dict(settings)
-        handle = eng.start_training(ModelSpec.from_dict(spec), settings_obj, owner=owner)
-    except eng.TrainingBusyError:
+        settings_obj = train_settings.TrainSettings.from_dict(settings)
+        handle = eng.start(ModelSpec.from_dict(spec), settings_obj, owner=owner)
+    except TrainingBusyError:
         st.session_state[BUSY_KEY] = ("start", spec, settings)
         return
     except SpecError as error:
@@ -314,8 +319,8 @@ def _continue(owner: str) -> None:
     if not run_id:
         return
     try:
-        handle = eng.continue_training(run_id, extra, owner=owner)
-    except eng.TrainingBusyError:
+        handle = eng.continue_run(run_id, extra, owner=owner)
+    except TrainingBusyError:
         st.session_state[BUSY_KEY] = ("continue", run_id, extra)
         return
     except Exception as error:
@@ -342,12 +347,12 @@ def _stop() -> None:
         handle.stop()
 
 
-def attach(eng, owner: str):
+def attach(eng: Engine, owner: str):
     """Returns this visitor's run handle: a live one from the engine first, else the session's."""
     handle = st.session_state.get(HANDLE_KEY)
     if handle is not None and handle.snapshot().status in ACTIVE:
         return handle
-    live = eng.current_run(owner)
+    live = eng.attach(owner)
     if live is not None and (handle is None or live.snapshot().status in ACTIVE):
         st.session_state[HANDLE_KEY] = live
         return live
@@ -358,7 +363,9 @@ def is_active(handle) -> bool:
     return handle is not None and handle.snapshot().status in ACTIVE
 
 
-def start_controls(eng, owner: str, spec: dict, settings: dict, *, from_build: bool, ok: bool):
+def start_controls(
+    eng: Engine, owner: str, spec: dict, settings: dict, *, from_build: bool, ok: bool
+):
     """The train button (and the quick demo when no design came from the Build page)."""
     st.button(
         t("trainp.start"),
@@ -370,7 +377,7 @@ def start_controls(eng, owner: str, spec: dict, settings: dict, *, from_build: b
         disabled=not ok,
     )
     if not from_build:
-        demo_spec, demo_settings = quick_demo_design(eng)
+        demo_spec, demo_settings = quick_demo_design()
         st.button(
             t("trainp.quick_demo"),
             key="train_quick",
@@ -423,22 +430,38 @@ class RunView:
     settings: dict | None = None
 
     @classmethod
-    def of(cls, source, info=None, settings: dict | None = None) -> RunView:
-        epochs_planned = getattr(source, "epochs", None)
-        if epochs_planned is None:
-            epochs_planned = int((getattr(source, "settings", None) or {}).get("epochs", 0))
+    def of_snapshot(cls, snap, info=None, settings: dict | None = None) -> RunView:
+        """From a live :class:`cnn_core.train.Snapshot` (and the stored record, if read)."""
         return cls(
-            run_id=source.run_id,
-            status=source.status,
-            message_key=getattr(source, "message_key", None),
-            message_args=dict(getattr(source, "message_args", None) or {}),
-            epoch_log=list(getattr(source, "epoch_log", None) or []),
-            batch_log=list(getattr(source, "batch_log", None) or []),
-            batches_per_epoch=int(getattr(source, "batches_per_epoch", 0) or 0),
-            epochs=int(epochs_planned or 0),
-            advice=list(getattr(source, "advice", None) or []),
-            evaluation=getattr(info or source, "evaluation", None),
-            settings=settings or getattr(info or source, "settings", None) or {},
+            run_id=snap.run_id,
+            status=snap.status,
+            message_key=snap.message_key,
+            message_args=dict(snap.message_args),
+            epoch_log=list(snap.epoch_log),
+            batch_log=list(snap.batch_log),
+            batches_per_epoch=int(snap.batches_per_epoch),
+            epochs=int(snap.epochs),
+            advice=list(snap.advice),
+            evaluation=info.evaluation if info is not None else snap.evaluation,
+            settings=settings or (info.settings if info is not None else None) or {},
+        )
+
+    @classmethod
+    def of_info(cls, info) -> RunView:
+        """From a stored :class:`cnn_core.runs.RunInfo` (a run of an earlier session)."""
+        settings = info.settings or {}
+        return cls(
+            run_id=info.run_id,
+            status=info.status,
+            message_key=info.message_key,
+            message_args=dict(info.message_args),
+            epoch_log=list(info.epoch_log),
+            batch_log=[],
+            batches_per_epoch=0,
+            epochs=int(settings.get("epochs", 0)),
+            advice=[],
+            evaluation=info.evaluation,
+            settings=settings,
         )
 
     @property
@@ -688,7 +711,7 @@ def live_panel() -> None:
     snap = handle.snapshot()
     stored = st.session_state.get(RUN_SETTINGS_KEY)
     settings = stored[1] if stored and stored[0] == snap.run_id else None
-    view = RunView.of(snap, settings=settings)
+    view = RunView.of_snapshot(snap, settings=settings)
     show_state(view)
     if snap.status in ACTIVE:
         show_progress(snap, settings)
@@ -705,23 +728,23 @@ def live_panel() -> None:
         st.rerun()
 
 
-def final_panel(eng, owner: str, handle) -> None:
+def final_panel(eng: Engine, owner: str, handle) -> None:
     """The last run once it has ended: its state, curves and test score."""
     info = None
     if handle is not None:
         try:
             info = eng.load_run(handle.run_id, owner)
-        except Exception:  # deleted meanwhile
+        except RunNotFoundError:  # deleted meanwhile
             st.session_state.pop(HANDLE_KEY, None)
             handle = None
     if handle is not None:
-        view = RunView.of(handle.snapshot(), info)
+        view = RunView.of_snapshot(handle.snapshot(), info)
     else:
         runs = eng.list_runs(owner)
         if not runs:
             return
         info = runs[0]
-        view = RunView.of(info)
+        view = RunView.of_info(info)
     st.subheader(t("trainp.last_run", run=view.run_id))
     if info is not None:
         name, layers, params = spec_facts(info.spec)
@@ -766,7 +789,7 @@ def _status_label(status: str) -> str:
 
 
 def _test_score(info, key: str):
-    ev = getattr(info, "evaluation", None) or {}
+    ev = info.evaluation or {}
     return _finite(ev.get(key))
 
 
@@ -783,10 +806,7 @@ def live_statuses() -> dict:
     handle = st.session_state.get(HANDLE_KEY)
     if handle is None:
         return {}
-    try:
-        return {handle.run_id: handle.snapshot().status}
-    except Exception:  # a handle from an older engine: the stored statuses will do
-        return {}
+    return {handle.run_id: handle.snapshot().status}
 
 
 def history_frame(runs: list, live: dict | None = None):
@@ -899,7 +919,7 @@ def _delete(owner: str) -> None:
     st.session_state[FLASH_KEY] = t("trainp.delete.done", run=run_id)
 
 
-def run_history(eng, owner: str, *, busy_here: bool) -> None:
+def run_history(eng: Engine, owner: str, *, busy_here: bool) -> None:
     """Every run of the visitor: a table, comparison, continue and delete."""
     runs = eng.list_runs(owner)
     if st.session_state.get(FLASH_KEY):
@@ -941,7 +961,7 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("trainp.continue.title"))
-        resumable = [r for r in runs if r.status not in ACTIVE and getattr(r, "has_model", True)]
+        resumable = [r for r in runs if r.status not in ACTIVE and r.has_model]
         if resumable:
             st.selectbox(
                 t("trainp.continue.pick"),
@@ -953,7 +973,7 @@ def run_history(eng, owner: str, *, busy_here: bool) -> None:
             st.number_input(
                 t("trainp.continue.epochs"),
                 min_value=1,
-                max_value=200,
+                max_value=int(train_settings.SCHEMA["epochs"].high),
                 value=5,
                 step=1,
                 key="train_continue_epochs",
@@ -1022,7 +1042,7 @@ def _pretrained_module():
 
 def evaluable(info) -> bool:
     """Whether the Evaluate page lists a run: it ended and saved a model, even mid-epoch."""
-    return info.status not in ACTIVE and bool(getattr(info, "has_model", True))
+    return info.status not in ACTIVE and info.has_model
 
 
 def _shipped_title(item) -> str:
@@ -1031,7 +1051,7 @@ def _shipped_title(item) -> str:
     return title(item.name, current_language())
 
 
-def model_choices(eng, owner: str) -> dict[str, str]:
+def model_choices(eng: Engine, owner: str) -> dict[str, str]:
     """Returns ``{choice id: label}``: the visitor's trained runs, then the shipped models."""
     choices = {}
     for info in eng.list_runs(owner):
@@ -1089,31 +1109,30 @@ def _test_data(dataset: str):
         return x, y, True
 
 
-def _load_choice(eng, choice: str, owner: str):
+def _load_choice(eng: Engine, choice: str, owner: str):
     """Returns ``(model, dataset, model file path or None, design, stored metrics)``."""
     kind, _, rest = choice.partition(":")
     if kind == "run":
         run_id = rest.split(":")[0]
         info = eng.load_run(run_id, owner)
-        path = Path(info.path) / "model.keras" if getattr(info, "path", None) else None
+        path = Path(info.path) / "model.keras" if info.path is not None else None
         design = {"spec": info.spec, "settings": info.settings}
-        model = eng.load_run_model(run_id, owner)
+        model = eng.load_model(run_id, owner)
         return model, info.settings.get("dataset", "cifar10"), path, design, info.evaluation
     pretrained = _pretrained_module()
     item = next(p for p in pretrained.list_pretrained() if p.name == rest)
     model = pretrained.load_pretrained(rest)
     path = Path(pretrained.MODELS_DIR) / f"{rest}.keras"
-    spec = item.spec.to_dict() if hasattr(item.spec, "to_dict") else dict(item.spec)
-    design = {"spec": spec, "settings": getattr(item, "settings", None) or None}
+    design = {"spec": item.spec.to_dict(), "settings": item.settings or None}
     stored = {
         **dict(item.metrics or {}),
-        "epochs": getattr(item, "epochs", 0),
-        "train_seconds": getattr(item, "train_seconds", 0.0),
+        "epochs": item.epochs,
+        "train_seconds": item.train_seconds,
     }
     return model, item.dataset, path, design, stored
 
 
-def evaluation_for(eng, choice: str, owner: str) -> EvalResult:
+def evaluation_for(eng: Engine, choice: str, owner: str) -> EvalResult:
     """Scores the chosen model on its test set, once per model (with a progress bar)."""
     from cnn_core.evaluate import evaluate_probs, predict_probs
 

@@ -2,6 +2,7 @@
 
 STRINGS = {
     # Statuses (Snapshot.status and RunInfo.status).
+    "train.status.waiting": {"pt": "Aguardando a vez", "en": "Waiting for a slot"},
     "train.status.queued": {"pt": "Na fila", "en": "Queued"},
     "train.status.running": {"pt": "Treinando", "en": "Training"},
     "train.status.stopping": {"pt": "Parando…", "en": "Stopping…"},
@@ -10,6 +11,7 @@ STRINGS = {
     "train.status.diverged": {"pt": "Divergiu", "en": "Diverged"},
     "train.status.failed": {"pt": "Falhou", "en": "Failed"},
     "train.status.interrupted": {"pt": "Interrompido", "en": "Interrupted"},
+    "train.status.cancelled": {"pt": "Cancelado", "en": "Cancelled"},
     # What the engine is doing (Snapshot.message_key while running).
     "train.msg.loading_data": {
         "pt": "Carregando o conjunto de dados…",
@@ -47,6 +49,10 @@ STRINGS = {
         "pt": "Você parou o treino na época {epoch}; os pesos aprendidos até aqui foram guardados.",
         "en": "You stopped training in epoch {epoch}; the weights learned so far were kept.",
     },
+    "train.msg.run_cap": {
+        "pt": "O treino chegou ao limite de tempo deste servidor para um treino, na época {epoch}; os pesos aprendidos até aqui foram guardados.",
+        "en": "Training reached this server's time limit for one run, in epoch {epoch}; the weights learned so far were kept.",
+    },
     "train.msg.diverged": {
         "pt": "A perda virou infinita ou NaN na época {epoch}, lote {batch}: o treino divergiu e parou.",
         "en": "The loss became infinite or NaN in epoch {epoch}, batch {batch}: training diverged and stopped.",
@@ -65,6 +71,10 @@ STRINGS = {
         "en": "Try the Adam optimizer, which adapts the step size of each weight by itself.",
     },
     # Errors (message_key of a failed run, or exceptions' message(lang)).
+    "train.error.backend": {
+        "pt": "O motor de treino configurado não está disponível ({detail}).",
+        "en": "The configured training backend is not available ({detail}).",
+    },
     "train.error.busy": {
         "pt": "Já há um treino em andamento neste servidor. Espere ele terminar (ou pare-o) e tente de novo.",
         "en": "A training run is already in progress on this server. Wait for it to finish (or stop it) and try again.",

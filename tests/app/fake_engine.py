@@ -1,10 +1,14 @@
 """A fake training engine for the Train and Evaluate page tests. TEST-ONLY.
 
-It has the shape of ``cnn_core.train`` (see docs/CONTRACTS.md) but no thread and no TensorFlow in
-training: a run moves forward only when the test calls :func:`advance`, so a test decides exactly
-what the page sees on its next run. The pages pick it up through ``CNN_STUDIO_FAKE_ENGINE``
-(see ``ui.training.engine``). Only :func:`load_run_model` builds a (tiny, real) Keras model, so the
-Evaluate page can be checked against ``cnn_core.evaluate``.
+:data:`ENGINE` implements :class:`cnn_core.train.engine.Engine` (tests/unit/test_engine.py checks
+its methods against the Protocol's signatures) but has no thread and no TensorFlow in training: a
+run moves forward only when the test calls :func:`advance`, so a test decides exactly what the
+page sees on its next run. The pages get it from ``cnn_core.train.get_engine()`` when
+``CNN_STUDIO_FAKE_ENGINE`` names it (:data:`MODULE`). Only :func:`load_run_model` builds a (tiny,
+real) Keras model, so the Evaluate page can be checked against ``cnn_core.evaluate``.
+
+The engine's methods call this module's functions by name at call time, so a test can
+``monkeypatch.setattr(fake_engine, "list_runs", ...)``.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from dataclasses import dataclass, field
 # The real settings, busy error and run record (no TensorFlow imported): the fake cannot drift
 # from what the pages get from the real engine.
 from cnn_core import runs as _runs
-from cnn_core.train import TrainingBusyError, TrainSettings
+from cnn_core.runs import RunNotFoundError
+from cnn_core.spec import ModelSpec
+from cnn_core.train import QueueEntry, Snapshot, TrainingBusyError, TrainSettings
+from cnn_core.train.snapshot import ACTIVE_STATUSES
 
-MODULE = __name__
+MODULE = f"{__name__}:ENGINE"
 
 BATCHES_PER_EPOCH = 4
 _LOCK = threading.Lock()
@@ -35,25 +42,6 @@ log_partial = False
 seconds_per_batch = 1.0
 ADVICE = ["train.advice.lower_lr", "train.advice.batchnorm", "train.advice.adam"]
 FAIL_KEY = "train.error.memory"  # a real engine key (cnn_core/locales/train.py)
-
-
-@dataclass
-class Snapshot:
-    run_id: str
-    status: str
-    message_key: str | None
-    message_args: dict
-    epoch: int
-    epochs: int
-    batch: int
-    batches_per_epoch: int
-    batch_log: list
-    epoch_log: list
-    images_per_second: float
-    elapsed_s: float
-    eta_s: float | None
-    progress: float
-    advice: list = field(default_factory=list)
 
 
 @dataclass(repr=False)
@@ -80,13 +68,12 @@ class _Run:
 
 
 class RunHandle:
+    """A fake run's handle (the :class:`cnn_core.train.engine.RunHandle` Protocol)."""
+
     def __init__(self, run: _Run):
         self._run = run
         self.run_id = run.info.run_id
-
-    @property
-    def done(self) -> bool:
-        return self._run.info.status not in ("queued", "running", "stopping")
+        self.owner = run.info.owner
 
     def snapshot(self) -> Snapshot:
         run = self._run
@@ -114,7 +101,9 @@ class RunHandle:
                 elapsed_s=elapsed,
                 eta_s=float(total - run.step) * seconds_per_batch,
                 progress=min(1.0, progress),
-                advice=ADVICE if run.info.status == "diverged" else [],
+                advice=tuple(ADVICE) if run.info.status == "diverged" else (),
+                evaluation=run.info.evaluation,
+                tags=dict(run.info.tags),
             )
 
     def stop(self) -> None:
@@ -123,8 +112,8 @@ class RunHandle:
             if self._run.info.status == "running":
                 self._run.info.status = "stopping"
 
-    def join(self, timeout=None) -> bool:
-        return self.done
+    def cancel(self) -> None:
+        self.stop()
 
 
 def reset() -> None:
@@ -142,7 +131,7 @@ def set_phase(message_key: str) -> None:
     """Puts every active run in a phase of the real engine (e.g. ``train.msg.evaluating``)."""
     with _LOCK:
         for run in _RUNS.values():
-            if run.info.status in ("queued", "running", "stopping"):
+            if run.info.status in ACTIVE_STATUSES:
                 run.message_key, run.message_args = message_key, {}
 
 
@@ -164,7 +153,7 @@ def _log_partial(run: _Run, loss: float, acc: float) -> None:
         )
 
 
-def _new_run(spec, settings, owner: str, run_id: str | None = None) -> _Run:
+def _new_run(spec, settings, owner: str, run_id: str | None = None, tags=None) -> _Run:
     _COUNTER[0] += 1
     spec_dict = spec if isinstance(spec, dict) else spec.to_dict()
     settings_dict = settings if isinstance(settings, dict) else settings.to_dict()
@@ -175,25 +164,26 @@ def _new_run(spec, settings, owner: str, run_id: str | None = None) -> _Run:
         spec=spec_dict,
         settings=settings_dict,
         status="running",
+        tags=dict(tags or {}),
     )
     return _Run(info=info, script=script, epochs=int(settings_dict["epochs"]))
 
 
-def start_training(spec, settings, *, owner, runs_dir=None, data=None) -> RunHandle:
+def start_training(spec, settings, *, owner, tags=None) -> RunHandle:
     if busy:
         raise TrainingBusyError()
-    run = _new_run(spec, settings, owner)
+    run = _new_run(spec, settings, owner, tags=tags)
     with _LOCK:
         _RUNS[run.info.run_id] = run
     return RunHandle(run)
 
 
-def continue_training(run_id, extra_epochs, *, owner, runs_dir=None) -> RunHandle:
+def continue_training(run_id, extra_epochs, *, owner) -> RunHandle:
     if busy:
         raise TrainingBusyError()
-    run = _RUNS[run_id]
-    if run.info.owner != owner:
-        raise KeyError(run_id)
+    run = _RUNS.get(run_id)
+    if run is None or run.info.owner != owner:
+        raise RunNotFoundError(run_id)
     with _LOCK:
         run.epochs = len(run.info.epoch_log) + int(extra_epochs)
         run.step = len(run.info.epoch_log) * BATCHES_PER_EPOCH
@@ -270,20 +260,20 @@ def current_run(owner) -> RunHandle | None:
     return RunHandle(max(mine, key=lambda r: r.info.created))
 
 
-def list_runs(owner, runs_dir=None) -> list[RunInfo]:
+def list_runs(owner) -> list[RunInfo]:
     with _LOCK:
         mine = [r.info for r in _RUNS.values() if r.info.owner == owner]
     return sorted(mine, key=lambda i: i.created, reverse=True)
 
 
-def load_run(run_id, owner, runs_dir=None) -> RunInfo:
+def load_run(run_id, owner) -> RunInfo:
     run = _RUNS.get(run_id)
     if run is None or run.info.owner != owner:
-        raise KeyError(run_id)
+        raise RunNotFoundError(run_id)
     return run.info
 
 
-def delete_run(run_id, owner, runs_dir=None) -> None:
+def delete_run(run_id, owner) -> None:
     load_run(run_id, owner)
     with _LOCK:
         del _RUNS[run_id]
@@ -299,7 +289,7 @@ def add_finished_run(spec, owner: str, *, epochs: int = 2, dataset: str = "cifar
     return run.info.run_id
 
 
-def load_run_model(run_id, owner, runs_dir=None):
+def load_run_model(run_id, owner):
     """A tiny real Keras model built from the run's spec with fixed weights (seeded)."""
     import keras
 
@@ -312,4 +302,53 @@ def load_run_model(run_id, owner, runs_dir=None):
 
 
 def quick_demo_settings() -> TrainSettings:
+    """A one-epoch quick demo (tests put it in place of the real one): 4 fake batches."""
     return TrainSettings(epochs=1, train_size=3000, time_budget_s=30)
+
+
+def queue() -> list[QueueEntry]:
+    with _LOCK:
+        active = [r for r in _RUNS.values() if r.info.status in ACTIVE_STATUSES]
+    return [
+        QueueEntry(run_id=r.info.run_id, owner=r.info.owner, status=r.info.status, tags=r.info.tags)
+        for r in active
+    ]
+
+
+class FakeEngine:
+    """The fake as an :class:`cnn_core.train.engine.Engine`; each method looks the module's
+    function up when called (so tests can monkeypatch them)."""
+
+    def start(
+        self,
+        spec: ModelSpec,
+        settings: TrainSettings,
+        *,
+        owner: str,
+        tags: dict[str, str] | None = None,
+    ) -> RunHandle:
+        return globals()["start_training"](spec, settings, owner=owner, tags=tags)
+
+    def attach(self, owner: str) -> RunHandle | None:
+        return globals()["current_run"](owner)
+
+    def list_runs(self, owner: str) -> list[RunInfo]:
+        return globals()["list_runs"](owner)
+
+    def load_run(self, run_id: str, owner: str) -> RunInfo:
+        return globals()["load_run"](run_id, owner)
+
+    def load_model(self, run_id: str, owner: str):
+        return globals()["load_run_model"](run_id, owner)
+
+    def continue_run(self, run_id: str, extra_epochs: int, *, owner: str) -> RunHandle:
+        return globals()["continue_training"](run_id, extra_epochs, owner=owner)
+
+    def delete_run(self, run_id: str, owner: str) -> None:
+        globals()["delete_run"](run_id, owner)
+
+    def queue(self) -> list[QueueEntry]:
+        return globals()["queue"]()
+
+
+ENGINE = FakeEngine()

@@ -26,7 +26,11 @@ TINY_SPEC = {
 
 @pytest.fixture(autouse=True)
 def fake_engine(monkeypatch):
+    from cnn_core.train import settings as train_settings
+
     monkeypatch.setenv("CNN_STUDIO_FAKE_ENGINE", fe.MODULE)
+    # A one-epoch demo of 4 fake batches, so each test decides every batch the page sees.
+    monkeypatch.setattr(train_settings, "quick_demo_settings", fe.quick_demo_settings)
     fe.reset()
     yield fe
     fe.reset()

@@ -12,7 +12,7 @@ from pathlib import Path
 from cnn_core.runs import list_runs
 from cnn_core.spec import ModelSpec
 from cnn_core.train import Snapshot
-from cnn_core.train_cli import build_parser, progress_line
+from cnn_core.train.cli import build_parser, progress_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +30,7 @@ def test_cli_trains_a_tiny_design_and_prints_the_blog_line(data_dir, tmp_path):
     runs = tmp_path / "runs"
     env = {**os.environ, "CNN_STUDIO_DATA": str(data_dir), "TF_CPP_MIN_LOG_LEVEL": "3"}
     cmd = [sys.executable, "-m", "cnn_core.train", "--design", str(tmp_path / "design.json")]
-    cmd += ["--epochs", "2", "--train-size", "96", "--val-size", "32", "--batch-size", "32"]
+    cmd += ["--epochs", "2", "--train-size", "128", "--val-size", "32", "--batch-size", "32"]
     cmd += ["--optimizer", "adam", "--lr", "0.001", "--runs-dir", str(runs), "--owner", "tester"]
     out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
@@ -42,13 +42,13 @@ def test_cli_trains_a_tiny_design_and_prints_the_blog_line(data_dir, tmp_path):
     (info,) = list_runs("tester", runs)
     assert info.status == "finished"
     assert [e["epoch"] for e in info.epoch_log] == [1, 2]
-    assert info.settings["train_size"] == 96 and info.settings["optimizer"] == "adam"
+    assert info.settings["train_size"] == 128 and info.settings["optimizer"] == "adam"
     assert f"{info.evaluation['accuracy'] * 100:.2f}" == line.group(1)
     assert json.loads((info.path / "spec.json").read_text())["name"] == "cli_tiny"
 
 
 def test_presets_pick_their_recipe():
-    from cnn_core.train_cli import _settings
+    from cnn_core.train.cli import _settings
 
     blog = _settings(build_parser().parse_args(["--preset", "blog"]))
     assert (blog.optimizer, blog.learning_rate, blog.batch_size, blog.epochs) == (

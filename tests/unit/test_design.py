@@ -212,7 +212,7 @@ def test_settings_are_normalised_and_defaults_filled():
         ("learning_rate", float("nan")),
         ("learning_rate", "0.01"),
         ("epochs", 0),
-        ("time_budget_s", 5),
+        ("time_budget_s", 0.5),
         ("train_size", 10),
         ("seed", -1),
         ("augment", "yes"),

@@ -13,15 +13,16 @@ from cnn_core.train import (
     RecipeError,
     SettingsError,
     TrainSettings,
-    _dataset,
     check_recipe,
     continue_training,
     fast_settings,
     half_size,
     load_run_model,
+    make_dataset,
     quick_demo_settings,
     start_training,
 )
+from cnn_core.train.pipeline import SizeClock
 from cnn_core.whiten import whitening_filters
 from tests.unit.conftest import small_cifar
 
@@ -74,12 +75,12 @@ def test_half_size_matches_keras_average_pooling():
 
 def test_low_res_batches_come_first_then_full_size(small_data):
     settings = fast_settings(batch_size=100, epochs=2, low_res=0.5, seed=1)
-    ds, steps = _dataset(small_data.x_train, small_data.y_train, settings, 10, 0)
+    ds, steps = make_dataset(small_data.x_train, small_data.y_train, settings, 10, 0)
     sizes = [tuple(xb.shape[1:3]) for xb, _ in ds.take(10)]  # endless: epoch after epoch
     assert steps == 4
     assert sizes == [(16, 16)] * 4 + [(32, 32)] * 6  # the first half of 2 epochs of 4 steps
-    clock = {"time_fraction": 0.9}  # a time budget 90% spent: full size from now on
-    ds, _ = _dataset(small_data.x_train, small_data.y_train, settings, 10, 0, clock)
+    clock = SizeClock(time_fraction=0.9)  # a time budget 90% spent: full size from now on
+    ds, _ = make_dataset(small_data.x_train, small_data.y_train, settings, 10, 0, clock)
     assert {tuple(xb.shape[1:3]) for xb, _ in ds.take(5)} == {(32, 32)}
 
 

@@ -17,11 +17,11 @@ from cnn_core.train import (
     SettingsError,
     TrainingBusyError,
     TrainSettings,
-    _flip_and_crop,
     continue_training,
     current_run,
     delete_run,
     estimate_epoch_seconds,
+    flip_and_crop,
     learning_rate_at,
     list_runs,
     load_run,
@@ -40,6 +40,8 @@ TINY = ModelSpec(
     ],
     name="tiny",
 )
+
+LINEAR = ModelSpec([{"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}])
 
 
 @pytest.fixture
@@ -92,7 +94,7 @@ def test_run_reports_live_progress_and_finishes(small_data, tmp_path):
 
 
 def test_stop_takes_effect_within_one_batch(small_data, tmp_path):
-    long = settings(epochs=200, batch_size=10)
+    long = settings(epochs=200, batch_size=16)
     handle = start_training(TINY, long, owner="bia", runs_dir=tmp_path, data=small_data)
     wait_for(handle, lambda s: s.status == "running" and s.batch >= 3)
     handle.stop()
@@ -107,8 +109,9 @@ def test_stop_takes_effect_within_one_batch(small_data, tmp_path):
 
 
 def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
-    wild = settings(optimizer="sgd", learning_rate=1e6, epochs=3)
-    handle = start_training(TINY, wild, owner="caio", runs_dir=tmp_path, data=small_data)
+    # The largest learning rate allowed, on a linear model over 3,072 raw pixel values.
+    wild = settings(optimizer="sgd", learning_rate=1.0, epochs=3)
+    handle = start_training(LINEAR, wild, owner="caio", runs_dir=tmp_path, data=small_data)
     assert handle.join(60)
     snap = handle.snapshot()
     assert snap.status == "diverged"
@@ -122,7 +125,7 @@ def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
 
 
 def test_second_run_is_refused_while_one_trains(small_data, tmp_path):
-    long = settings(epochs=200, batch_size=10)
+    long = settings(epochs=200, batch_size=16)
     first = start_training(TINY, long, owner="davi", runs_dir=tmp_path, data=small_data)
     try:
         with pytest.raises(TrainingBusyError) as err:
@@ -153,12 +156,12 @@ def test_same_seed_same_metrics_other_seed_differs(small_data, tmp_path):
 
 
 def test_time_budget_ends_the_run(small_data, tmp_path):
-    s = settings(epochs=500, batch_size=10, time_budget_s=1.5, schedule="cosine")
+    s = settings(epochs=200, batch_size=16, time_budget_s=1.5, schedule="cosine")
     handle = start_training(TINY, s, owner="gil", runs_dir=tmp_path, data=small_data)
     assert handle.join(120)
     snap = handle.snapshot()
     assert snap.status == "finished" and snap.message_key == "train.msg.time_up"
-    assert snap.epoch < 500
+    assert snap.epoch < 200
     last = snap.epoch_log[-1]
     assert last["partial"] is True
     assert 0 < last["batches"] < snap.batches_per_epoch
@@ -183,10 +186,15 @@ def test_run_folder_reloads_and_continues(small_data, tmp_path):
 
 
 def test_runs_belong_to_their_owner(small_data, tmp_path):
+    tags = {"lesson": "aula 1", "student": "Iara"}
     handle = start_training(
-        TINY, settings(epochs=1), owner="iara", runs_dir=tmp_path, data=small_data
+        TINY, settings(epochs=1), owner="iara", runs_dir=tmp_path, data=small_data, tags=tags
     )
     assert handle.join(60)
+    assert handle.snapshot().tags == tags
+    assert load_run(handle.run_id, "iara", tmp_path).tags == tags  # kept in meta.json
+    with pytest.raises(SettingsError):
+        start_training(TINY, settings(), owner="iara", runs_dir=tmp_path, tags={"n": 1})
     assert list_runs("joao", tmp_path) == []
     with pytest.raises(RunNotFoundError):
         load_run(handle.run_id, "joao", tmp_path)
@@ -260,7 +268,7 @@ def test_learning_rate_schedules():
 def test_flip_and_crop_moves_whole_images():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 256, size=(64, 8, 8, 3), dtype=np.uint8)
-    out = _flip_and_crop(x, np.random.default_rng(0), pad=2)
+    out = flip_and_crop(x, np.random.default_rng(0), pad=2)
     assert out.shape == x.shape and out.dtype == np.uint8
     padded = np.pad(x, ((0, 0), (2, 2), (2, 2), (0, 0)), mode="reflect")
     for i in range(len(x)):
@@ -271,7 +279,7 @@ def test_flip_and_crop_moves_whole_images():
 
 
 def test_precision_auto_uses_bf16_only_where_native(monkeypatch):
-    import cnn_core.train as engine
+    import cnn_core.train.precision as engine
     from cnn_core.presets import get_preset
 
     auto = TrainSettings(precision="auto")
@@ -287,7 +295,7 @@ def test_precision_auto_uses_bf16_only_where_native(monkeypatch):
 
 
 def test_native_bf16_reads_the_cpu_flags():
-    import cnn_core.train as engine
+    import cnn_core.train.precision as engine
 
     text = Path("/proc/cpuinfo").read_text()
     assert engine.native_bf16() == any(f in text.split() for f in ("avx512_bf16", "amx_bf16"))

@@ -14,45 +14,71 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["build_parser", "main"]
+from cnn_core.train.settings import SCHEMA, TrainSettings, fast_settings
+
+__all__ = ["build_parser", "main", "progress_line"]
+
+
+def _help(name: str, text: str) -> str:
+    """The help text of a setting's flag, with its range or choices from the schema."""
+    setting = SCHEMA[name]
+    if setting.kind in ("int", "float"):
+        return f"{text} ({_num(setting.low)}-{_num(setting.high)})".strip()
+    return text
+
+
+def _num(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Returns the argument parser of ``python -m cnn_core.train``."""
-    from cnn_core.train import OPTIMIZERS, PRECISIONS, SCHEDULES
+    """Returns the argument parser of ``python -m cnn_core.train``.
+
+    Choices and ranges come from the settings schema (:data:`cnn_core.train.settings.SCHEMA`);
+    values are checked by :class:`~cnn_core.train.settings.TrainSettings` itself.
+    """
+    from cnn_core.presets import PRESET_NAMES
 
     p = argparse.ArgumentParser(
         prog="python -m cnn_core.train",
         description="Train a CNN Studio model on CIFAR-10, MNIST or Fashion-MNIST.",
     )
     what = p.add_mutually_exclusive_group()
-    what.add_argument("--preset", choices=("blog", "lenet", "fast"), help="a ready-made model")
+    what.add_argument("--preset", choices=PRESET_NAMES, help="a ready-made model")
     what.add_argument("--design", type=Path, help="a design JSON (ModelSpec.to_json)")
     what.add_argument("--continue", dest="continue_run", metavar="RUN_ID", help="continue a run")
     p.add_argument("--extra-epochs", type=int, default=5, help="epochs to add with --continue")
     p.add_argument("--recipe", choices=("blog", "fast"), help="start from a recipe's settings")
-    p.add_argument("--dataset", default=None, choices=("cifar10", "mnist", "fashion_mnist"))
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--time-budget", type=float, help="stop after this many seconds of training")
-    p.add_argument("--optimizer", choices=OPTIMIZERS)
-    p.add_argument("--lr", type=float, help="(peak) learning rate")
-    p.add_argument("--schedule", choices=SCHEDULES)
-    p.add_argument("--momentum", type=float)
-    p.add_argument("--weight-decay", type=float)
-    p.add_argument("--batch-size", type=int)
-    p.add_argument("--train-size", type=int, help="use only the first N training images")
-    p.add_argument("--val-size", type=int)
+    p.add_argument("--dataset", default=None, choices=SCHEMA["dataset"].choices)
+    p.add_argument("--epochs", type=int, help=_help("epochs", ""))
+    p.add_argument(
+        "--time-budget",
+        type=float,
+        help=_help("time_budget_s", "stop after this many seconds of training"),
+    )
+    p.add_argument("--optimizer", choices=SCHEMA["optimizer"].choices)
+    p.add_argument("--lr", type=float, help=_help("learning_rate", "(peak) learning rate"))
+    p.add_argument("--schedule", choices=SCHEMA["schedule"].choices)
+    p.add_argument("--momentum", type=float, help=_help("momentum", ""))
+    p.add_argument("--weight-decay", type=float, help=_help("weight_decay", ""))
+    p.add_argument("--batch-size", type=int, help=_help("batch_size", ""))
+    p.add_argument(
+        "--train-size", type=int, help=_help("train_size", "use only the first N training images")
+    )
+    p.add_argument("--val-size", type=int, help=_help("val_size", ""))
     p.add_argument("--augment", action="store_true", default=None, help="flips and crops")
-    p.add_argument("--label-smoothing", type=float)
-    p.add_argument("--seed", type=int)
-    p.add_argument("--precision", choices=PRECISIONS)
+    p.add_argument("--label-smoothing", type=float, help=_help("label_smoothing", ""))
+    p.add_argument("--seed", type=int, help=_help("seed", ""))
+    p.add_argument("--precision", choices=SCHEMA["precision"].choices)
     p.add_argument(
         "--whiten",
         action=argparse.BooleanOptionalAction,
         default=None,
         help="first layer's filters from the data, kept fixed (fast recipe: on)",
     )
-    p.add_argument("--low-res", type=float, help="fraction of the run on half-size images (0-0.9)")
+    p.add_argument(
+        "--low-res", type=float, help=_help("low_res", "fraction of the run on half-size images")
+    )
     p.add_argument("--runs-dir", type=Path, help="runs folder (default $CNN_STUDIO_RUNS or runs/)")
     p.add_argument("--owner", default="cli", help="visitor id that owns the run (default: cli)")
     p.add_argument("--tta", action="store_true", help="also report test accuracy with flips")
@@ -63,8 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args):
-    from cnn_core.train import TrainSettings, fast_settings
-
     if args.recipe == "fast" or (args.recipe is None and args.preset == "fast"):
         # The budget picks the fast recipe's short- or long-run variant.
         settings = fast_settings(time_budget_s=args.time_budget)
@@ -135,6 +159,14 @@ def _epoch_line(entry: dict) -> str:
     )
 
 
+def _engine(args):
+    """The backend: the configured one (:func:`get_engine`), or a local one on ``--runs-dir``."""
+    from cnn_core.train.engine import get_engine
+    from cnn_core.train.local import LocalEngine
+
+    return get_engine() if args.runs_dir is None else LocalEngine(runs_dir=args.runs_dir)
+
+
 def _watch(handle, quiet: bool) -> None:
     tty = sys.stdout.isatty()
     printed_epochs = 0
@@ -148,21 +180,22 @@ def _watch(handle, quiet: bool) -> None:
 
     old = signal.signal(signal.SIGINT, on_signal)
     try:
-        while not handle.join(timeout=0.5):
+        while True:
             snap = handle.snapshot()
+            if snap.done:
+                break
             for entry in snap.epoch_log[printed_epochs:]:
                 if tty and not quiet:
                     print("\r" + " " * 120 + "\r", end="")
                 print(_epoch_line(entry), flush=True)
             printed_epochs = len(snap.epoch_log)
-            if quiet or snap.status == "queued":
-                continue
-            if tty:
-                print("\r" + progress_line(snap)[:150], end="", flush=True)
-            elif time.monotonic() - last_print > 30:
-                print(progress_line(snap), flush=True)
-                last_print = time.monotonic()
-        snap = handle.snapshot()
+            if not (quiet or snap.status in ("waiting", "queued")):
+                if tty:
+                    print("\r" + progress_line(snap)[:150], end="", flush=True)
+                elif time.monotonic() - last_print > 30:
+                    print(progress_line(snap), flush=True)
+                    last_print = time.monotonic()
+            time.sleep(0.5)
         if tty and not quiet:
             print()
         for entry in snap.epoch_log[printed_epochs:]:
@@ -175,20 +208,37 @@ def _watch(handle, quiet: bool) -> None:
 
 def main(argv=None) -> int:
     """Runs the command line; returns the exit code (0 when the run finished or was stopped)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     from cnn_core import locales
-    from cnn_core.train import continue_training, start_training
+    from cnn_core.admission import AdmissionError
+    from cnn_core.spec import SpecError
+    from cnn_core.train.errors import (
+        RecipeError,
+        RunNotFoundError,
+        SettingsError,
+        TrainingBusyError,
+    )
 
-    if args.continue_run:
-        handle = continue_training(
-            args.continue_run, args.extra_epochs, owner=args.owner, runs_dir=args.runs_dir
-        )
-        settings = None
-    else:
-        settings = _settings(args)
-        spec = _spec(args, settings)
-        handle = start_training(spec, settings, owner=args.owner, runs_dir=args.runs_dir)
-    print(f"run {handle.run_id} -> {handle.path}", flush=True)
+    eng = _engine(args)
+    try:
+        if args.continue_run:
+            handle = eng.continue_run(args.continue_run, args.extra_epochs, owner=args.owner)
+        else:
+            settings = _settings(args)
+            spec = _spec(args, settings)
+            handle = eng.start(spec, settings, owner=args.owner)
+    except (
+        AdmissionError,
+        RecipeError,
+        RunNotFoundError,
+        SettingsError,
+        SpecError,
+        TrainingBusyError,
+    ) as error:
+        parser.error(error.message("en"))  # exits with status 2 and the reason
+    folder = eng.load_run(handle.run_id, args.owner).path
+    print(f"run {handle.run_id} -> {folder}", flush=True)
     _watch(handle, args.quiet)
     snap = handle.snapshot()
     message = locales.t(snap.message_key, "en", **snap.message_args) if snap.message_key else ""
@@ -196,35 +246,33 @@ def main(argv=None) -> int:
     for key in snap.advice:
         print(f"  - {locales.t(key, 'en')}")
     if snap.status == "failed":
-        print(f"details: {handle.path / 'error.log'}", file=sys.stderr)
+        print(f"details: {folder / 'error.log'}", file=sys.stderr)
         return 1
     if snap.evaluation:
         print(f"test ({snap.evaluation['num_examples']} images) {snap.evaluation['blog_line']}")
     tta = None
     if args.tta:
-        tta = _tta(handle, args)
+        tta = _tta(eng, handle.run_id, args.owner)
         if tta is not None:
             print(f"test with flips {tta['blog_line']}")
     if args.export and snap.status in ("finished", "stopped") and snap.evaluation:
         from cnn_core.pretrained import export_run
 
         command = "python -m cnn_core.train " + shlex.join(argv if argv else sys.argv[1:])
-        path = export_run(handle, args.export, command=command, note=args.note, tta=args.tta)
+        info = eng.load_run(handle.run_id, args.owner)
+        path = export_run(info, args.export, command=command, note=args.note, tta=args.tta)
         print(f"exported {path}")
     return 0 if snap.status in ("finished", "stopped") else 2
 
 
-def _tta(handle, args):
+def _tta(eng, run_id: str, owner: str):
     from cnn_core.data import load_dataset
     from cnn_core.evaluate import evaluate_model
-    from cnn_core.train import TrainSettings, load_run_model
 
     try:
-        model = load_run_model(handle.run_id, args.owner, args.runs_dir)
+        model = eng.load_model(run_id, owner)
     except LookupError:
         return None
-    info_settings = TrainSettings.from_dict(
-        __import__("json").loads((handle.path / "settings.json").read_text())
-    )
-    data = load_dataset(info_settings.dataset, val_size=info_settings.val_size)
+    settings = TrainSettings.from_dict(eng.load_run(run_id, owner).settings)
+    data = load_dataset(settings.dataset, val_size=settings.val_size)
     return evaluate_model(model, data.x_test, data.y_test, flip=True).to_dict()
