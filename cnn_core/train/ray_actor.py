@@ -23,12 +23,11 @@ import threading
 import time
 from pathlib import Path
 
+from cnn_core.spec import ModelSpec
 from cnn_core.train.control import StateControl
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import RunState
 from cnn_core.train.worker import Resume, run_training
-
-from cnn_core.spec import ModelSpec
 
 __all__ = ["Relay", "TaskControl", "model_bytes", "relay_class", "task_function", "train_task"]
 

@@ -38,19 +38,19 @@ import threading
 import time
 from pathlib import Path
 
-from cnn_core.train.engine import QueueEntry
-from cnn_core.train.errors import SettingsError, TrainingBusyError
-from cnn_core.train.local import LocalControl, load_run_model
-from cnn_core.train.recipes import check_recipe
-from cnn_core.train.settings import TrainSettings
-from cnn_core.train.snapshot import ACTIVE_STATUSES, RunState, Snapshot
-from cnn_core.train.worker import failure_message
+import ray
 
 from cnn_core import runs as _runs
 from cnn_core.admission import check_admission
 from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
 from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.train.errors import SettingsError, TrainingBusyError
+from cnn_core.train.local import LocalControl, load_run_model
 from cnn_core.train.ray_actor import relay_class, task_function
+from cnn_core.train.recipes import check_recipe
+from cnn_core.train.settings import TrainSettings
+from cnn_core.train.snapshot import ACTIVE_STATUSES, QueueEntry, RunState, Snapshot
+from cnn_core.train.worker import failure_message
 
 __all__ = ["RayEngine", "RayRunHandle", "make_engine"]
 
@@ -225,7 +225,6 @@ class RayEngine:
         Raises:
             ConnectionError: the head cannot be reached, or refused this process's token.
         """
-        import ray
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         with self._lock:
@@ -247,8 +246,6 @@ class RayEngine:
             return self._relay
 
     def _gpus(self) -> float:
-        import ray
-
         wanted = self.gpus if self.gpus is not None else os.environ.get(GPUS_ENV, "auto")
         if str(wanted).lower() == "auto":
             return 1.0 if ray.cluster_resources().get("GPU", 0) >= 1 else 0.0
@@ -256,8 +253,6 @@ class RayEngine:
 
     def _data_ref(self, settings: TrainSettings):
         """The dataset's object in the store: put once per dataset, then shared by every run."""
-        import ray
-
         key = "fixed" if self.data is not None else (settings.dataset, settings.val_size)
         with self._lock:
             ref = self._data_refs.get(key)
@@ -284,9 +279,8 @@ class RayEngine:
         tags: dict[str, str] | None = None,
     ) -> RayRunHandle:
         """Starts ``spec`` on the cluster (see :meth:`Engine.start`); returns at once."""
-        from cnn_core.train.local import _check_tags
-
         from cnn_core.spec import summarize
+        from cnn_core.train.local import _check_tags
 
         if not owner or not isinstance(owner, str):
             raise ValueError("owner must be a non-empty string")
@@ -383,8 +377,6 @@ class RayEngine:
             self._renumber()
 
     def _watch(self, handle: RayRunHandle, control: _DriverControl, relay, task_ref) -> None:
-        import ray
-
         died = _ray_errors()
         cursor, placed, asked_stop, task_done = 0, False, False, False
         while True:
@@ -420,8 +412,6 @@ class RayEngine:
 
     def _ended_without_finish(self, handle, control, task_ref, died) -> None:
         """The task ended and its last events are in, but no ``finish`` among them."""
-        import ray
-
         try:
             ray.get(task_ref)
         except died as exc:  # its worker process or node died mid-run
