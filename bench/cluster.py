@@ -101,13 +101,14 @@ def overhead(args, runs_dir: Path) -> dict:
 
 def two_nodes(args, runs_dir: Path) -> dict:
     from cnn_core.presets import get_preset
-    from cnn_core.train import quick_demo_settings
+    from cnn_core.train import fast_settings
     from cnn_core.train.local import LocalEngine
     from cnn_core.train.ray_backend import make_engine
     from tests.cluster.local_ray import LocalCluster
 
     spec = get_preset("fast")
-    demo = quick_demo_settings(time_budget_s=args.demo_seconds)
+    # The Train page's quick demo (quick_demo_settings), with the budget asked for.
+    demo = fast_settings(time_budget_s=args.demo_seconds, epochs=10)
     out: dict = {}
     # The in-process backend: one slot, the demos one after another.
     local = LocalEngine(runs_dir=runs_dir)

@@ -213,6 +213,8 @@ class RayEngine:
         self._lock = threading.Lock()
         self._relay = None  # this engine's mailbox actor (ray_actor.Relay)
         self._data_refs: dict = {}
+        self._put_lock = threading.Lock()
+        self.data_puts = 0  # datasets put into the object store (once each)
         self._handles: dict[str, RayRunHandle] = {}  # latest per owner
         self._line: list[RayRunHandle] = []  # active runs, in the order they were started
 
@@ -252,20 +254,20 @@ class RayEngine:
         return float(wanted)
 
     def _data_ref(self, settings: TrainSettings):
-        """The dataset's object in the store: put once per dataset, then shared by every run."""
+        """The dataset's object in the store: put once per dataset, then shared by every run
+        (Ray copies it to a node once, for all the runs there)."""
         key = "fixed" if self.data is not None else (settings.dataset, settings.val_size)
-        with self._lock:
+        with self._put_lock:  # runs started together wait for one put, not one each
             ref = self._data_refs.get(key)
-        if ref is None:
-            if self.data is not None:
-                data = self.data
-            else:
-                from cnn_core.train.pipeline import load_data
+            if ref is None:
+                if self.data is not None:
+                    data = self.data
+                else:
+                    from cnn_core.train.pipeline import load_data
 
-                data = load_data(settings)
-            ref = ray.put(data)
-            with self._lock:
-                ref = self._data_refs.setdefault(key, ref)
+                    data = load_data(settings)
+                ref = self._data_refs[key] = ray.put(data)
+                self.data_puts += 1
         return ref
 
     # -- starting --

@@ -155,3 +155,4 @@ def test_a_full_cluster_keeps_the_next_run_waiting_and_a_killed_worker_frees_its
     second.stop()
     assert second.join(120) and second.snapshot().status == "stopped"
     assert eng.queue() == []
+    assert eng.data_puts == 1  # four runs, one copy of the dataset in the object store
