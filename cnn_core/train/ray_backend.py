@@ -431,7 +431,8 @@ class RayEngine:
     def _interrupted(self, handle: RayRunHandle, control: _DriverControl, detail: str) -> None:
         """The worker's process or node died: the run ends ``interrupted``, its last saved epoch
         kept (Continue picks up from it)."""
-        epoch = len([e for e in handle._state.epoch_log if not e.get("partial")])
+        saved = _runs.read_json(handle.path / "metrics.json", {}) or {}
+        epoch = len([e for e in saved.get("epoch_log", []) if not e.get("partial")])
         control.finish(
             "interrupted", "cluster.msg.worker_lost", {"epoch": epoch}, details=f"ray: {detail}"
         )

@@ -155,4 +155,13 @@ def test_a_full_cluster_keeps_the_next_run_waiting_and_a_killed_worker_frees_its
     second.stop()
     assert second.join(120) and second.snapshot().status == "stopped"
     assert eng.queue() == []
+
+    # The interrupted run continues from its last saved epoch, on the cluster.
+    done = len([e for e in info.epoch_log if not e.get("partial")])
+    more = eng.continue_run(first.run_id, 1, owner="caio")
+    assert more.run_id == first.run_id and more.join(240)
+    snap = more.snapshot()
+    assert snap.status == "finished", (snap.message_key, snap.message_args)
+    assert [e["epoch"] for e in snap.epoch_log] == list(range(1, done + 2))
+    assert eng.load_run(first.run_id, "caio").evaluation is not None
     assert eng.data_puts == 1  # four runs, one copy of the dataset in the object store
