@@ -60,11 +60,6 @@ NAMESPACE = "cnn_studio"
 # How often the driver takes a run's news from the relay: live enough for a 1-second page refresh.
 POLL_S = 0.25
 
-log = logging.getLogger(__name__)
-
-
-# --- in the driver -------------------------------------------------------------------------------
-
 
 class _ModelFile:
     """Model bytes with the ``save(path)`` that :class:`LocalControl` calls on a Keras model."""
@@ -95,7 +90,6 @@ class RayRunHandle:
         self._cancel = threading.Event()
         self.where: dict | None = None
         self.stop_seen_step: int | None = None  # the last step trained when the stop arrived
-        self.submitted = time.monotonic()
         self._thread: threading.Thread | None = None
 
     def snapshot(self) -> Snapshot:
@@ -407,6 +401,8 @@ class RayEngine:
             cursor += len(events)
             if control.finished:
                 return
+            if not placed:
+                self._renumber()  # the wait shrinks as the runs ahead train
             if task_done:
                 self._ended_without_finish(handle, control, task_ref, died)
                 return
@@ -449,16 +445,20 @@ class RayEngine:
         """Gives each waiting run its place in line and an estimated wait."""
         with self._lock:
             line = list(self._line)
-        training, waiting = [], []
-        for handle in line:
-            snap = handle.snapshot()
-            (waiting if snap.status == "waiting" else training).append(snap)
-        left = sorted(s.eta_s for s in training if s.eta_s is not None)
-        for position, handle in enumerate(h for h in line if h.snapshot().status == "waiting"):
-            handle._state.update(queue_position=position + 1, eta_s=_wait_estimate(position, left))
-            handle._state.update(
-                message_key="cluster.msg.waiting", message_args={"position": position + 1}
-            )
+        snaps = [h.snapshot() for h in line]
+        left = sorted(s.eta_s for s in snaps if s.status != "waiting" and s.eta_s is not None)
+        position = 0
+        for handle, snap in zip(line, snaps, strict=True):
+            if snap.status != "waiting":
+                continue
+            position += 1
+            state = handle._state
+            with state.lock:  # only if it is still waiting: its place may have come meanwhile
+                if state.status == "waiting":
+                    state.queue_position = position
+                    state.eta_s = _wait_estimate(position - 1, left)
+                    state.message_key = "cluster.msg.waiting"
+                    state.message_args = {"position": position}
 
     def queue(self) -> list[QueueEntry]:
         """The runs this process started that train or wait on the cluster, training ones first."""
