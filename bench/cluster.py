@@ -69,7 +69,7 @@ def _timed_run(engine, spec, settings, owner: str) -> dict:
     }
 
 
-def overhead(args, runs_dir: Path) -> dict:
+def overhead(args, runs_dir: Path, token: Path) -> dict:
     from cnn_core.presets import get_preset
     from cnn_core.train import fast_settings
     from cnn_core.train.local import LocalEngine
@@ -80,7 +80,7 @@ def overhead(args, runs_dir: Path) -> dict:
     settings = fast_settings(epochs=args.epochs, train_size=args.train_size)
     local = LocalEngine(runs_dir=runs_dir)
     out = {"local": [_timed_run(local, spec, settings, f"local{i}") for i in range(2)]}
-    cluster = LocalCluster()
+    cluster = LocalCluster(token_path=token)
     try:
         t0 = time.perf_counter()
         address = cluster.start_head(num_cpus=2)
@@ -99,7 +99,7 @@ def overhead(args, runs_dir: Path) -> dict:
     return out
 
 
-def two_nodes(args, runs_dir: Path) -> dict:
+def two_nodes(args, runs_dir: Path, token: Path) -> dict:
     from cnn_core.presets import get_preset
     from cnn_core.train import fast_settings
     from cnn_core.train.local import LocalEngine
@@ -117,7 +117,7 @@ def two_nodes(args, runs_dir: Path) -> dict:
         handle = local.start(spec, demo, owner=f"local-demo{i}")
         _wait([handle])
     out["local_line_s"] = time.perf_counter() - t0
-    cluster = LocalCluster()
+    cluster = LocalCluster(token_path=token)
     try:
         address = cluster.start_head(num_cpus=1)
         cluster.add_node(num_cpus=1)
@@ -155,6 +155,16 @@ def _disconnect() -> None:
     reset_engine()
 
 
+def _token_env(folder: Path) -> Path:
+    """One token for both clusters this script starts, in the environment BEFORE Ray is
+    imported (Ray reads the mode and the token once per process)."""
+    from tests.cluster.local_ray import write_token
+
+    token = write_token(folder / "auth_token")
+    os.environ.update({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)})
+    return token
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train-size", type=int, default=5000, help="images of the short run")
@@ -169,10 +179,12 @@ def main(argv=None) -> dict:
     report: dict = {"settings": {k: v for k, v in vars(args).items() if k != "skip"}}
     report["load_average"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cnn-bench-cluster-") as runs_dir:
+        token = _token_env(Path(runs_dir))
         if "overhead" not in args.skip:
-            report["overhead"] = overhead(args, Path(runs_dir))
+            report["overhead"] = overhead(args, Path(runs_dir), token)
+            print("overhead:", json.dumps(report["overhead"], default=str), flush=True)
         if "nodes" not in args.skip:
-            report["nodes"] = two_nodes(args, Path(runs_dir))
+            report["nodes"] = two_nodes(args, Path(runs_dir), token)
     _print_table(report)
     print(json.dumps(report, default=str))
     return report

@@ -36,9 +36,10 @@ def ray_cluster():
 
     cluster = LocalCluster()
     saved = {name: os.environ.get(name) for name in cluster.env()}
+    # Before anything here connects: Ray reads the mode and the token once per process.
+    os.environ.update(cluster.env())
     try:
         cluster.start_head(num_cpus=2)
-        os.environ.update(cluster.env())
         yield cluster
     finally:
         import ray

@@ -32,6 +32,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def write_token(path: Path) -> Path:
+    """Writes a new random authentication token to ``path`` (owner-only); returns the path."""
+    path.write_text(secrets.token_hex(32))
+    path.chmod(0o600)
+    return path
+
+
 def _ray_cli() -> list[str]:
     return [sys.executable, "-m", "ray.scripts.scripts"]
 
@@ -39,18 +46,25 @@ def _ray_cli() -> list[str]:
 class LocalCluster:
     """Ray nodes on this machine, started and stopped by this object.
 
+    Args:
+        root: the folder for Ray's session files and logs (default: a new temporary one).
+        token_path: the token file to use (default: a new token in ``root``). Ray reads the
+            token once per process, so a process that drives two clusters in turn gives both
+            the same file.
+
     Attributes:
         root: the temporary folder (Ray's session files, logs, the token file).
         token_path: the file holding the cluster's authentication token.
         address: ``127.0.0.1:<port>`` of the head once started.
     """
 
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, token_path: Path | None = None):
         self.root = Path(root or tempfile.mkdtemp(prefix="cnnray-"))
         self.root.mkdir(parents=True, exist_ok=True)
-        self.token_path = self.root / "auth_token"
-        self.token_path.write_text(secrets.token_hex(32))
-        self.token_path.chmod(0o600)
+        if token_path is None:  # a fresh token; a process keeps the first one it read
+            token_path = self.root / "auth_token"
+            write_token(token_path)
+        self.token_path = Path(token_path)
         self.address: str | None = None
         self._nodes: list[tuple[subprocess.Popen, Path]] = []
 
