@@ -67,8 +67,13 @@ EVALUATE_PAGE = "pages/09_evaluate.py"
 
 
 def engine() -> Engine:
-    """Returns the training backend (:func:`cnn_core.train.get_engine`)."""
-    eng = get_engine()
+    """Returns the training backend (:func:`cnn_core.train.get_engine`); a backend that cannot
+    be used (say, Ray asked for but not installed) is explained and the page stops there."""
+    try:
+        eng = get_engine()
+    except EngineUnavailableError as error:
+        st.error(error.message(current_language()), icon=":material/error:")
+        st.stop()
     runtime.freeze_gc()
     return eng
 

@@ -257,7 +257,12 @@ def main(argv=None) -> int:
         SpecError,
         TrainingBusyError,
     ) as error:
-        parser.error(error.message("en"))  # exits with status 2 and the reason
+        reason = error.message("en")
+        if isinstance(error, SettingsError) and error.name in SCHEMA:
+            reason += " " + _help(error.name, "Allowed:")
+            if SCHEMA[error.name].kind == "choice":
+                reason += " " + ", ".join(SCHEMA[error.name].choices)
+        parser.error(reason)  # exits with status 2 and the reason
     folder = eng.load_run(handle.run_id, args.owner).path
     print(f"run {handle.run_id} -> {folder}", flush=True)
     _watch(handle, args.quiet)

@@ -504,3 +504,21 @@ def test_every_chart_uses_the_language_decimal_separator(lang, separators):
     figs = figures(at)
     assert len(figs) == 4  # live loss and accuracy, compared accuracy and loss
     assert {f["layout"]["separators"] for f in figs} == {separators}
+
+
+def test_an_unavailable_backend_is_explained_not_a_traceback(monkeypatch):
+    monkeypatch.delenv("CNN_STUDIO_FAKE_ENGINE")
+    monkeypatch.setenv("CNN_STUDIO_RAY_ADDRESS", "127.0.0.1:1")
+    from cnn_core.train import engine as train_engine
+
+    def missing(address):
+        raise train_engine.EngineUnavailableError("Ray is not installed")
+
+    monkeypatch.setattr(train_engine, "_ray", missing)
+    train_engine.reset_engine()
+    at = open_train("pt")
+    no_errors(at)
+    expected = locales.t("train.error.backend", "pt", detail="Ray is not installed")
+    assert expected in texts(at.error)
+    assert not [b for b in at.button if b.key == "train_start"]
+    train_engine.reset_engine()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from cnn_core.runs import list_runs
 from cnn_core.spec import ModelSpec
 from cnn_core.train import Snapshot
@@ -92,3 +94,13 @@ def test_progress_line_shows_epoch_batch_loss_and_time_left():
         "[##------] epoch 3/40 batch 120/1407 loss 1.2346 acc 0.5612 | 812 img/s | "
         "01:15 elapsed, 1:02:05 left"
     )
+
+
+def test_a_setting_out_of_range_is_refused_with_the_schema_range(capsys, tmp_path):
+    from cnn_core.train.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--preset", "blog", "--epochs", "500", "--runs-dir", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "epochs = 500. Allowed: (1-200)" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # nothing was started
