@@ -48,6 +48,8 @@ def _wait(handles, timeout: float = 3600) -> dict:
             running_together += now - last
         last = now
         if all(s.done for s in snaps):
+            for handle in handles:  # and its slot released (the in-process one: just after)
+                handle.join(60)
             return {"together_s": running_together}
         time.sleep(0.1)
     raise TimeoutError("runs did not end")
