@@ -130,9 +130,8 @@ def two_nodes(args, runs_dir: Path, token: Path) -> dict:
         pair = [engine.start(spec, demo, owner=f"visitor{i}") for i in range(2)]
         waited = _wait(pair)
         out["pair_trained_together_s"] = waited["together_s"]
-        out["pair_nodes"] = sorted(
-            {f"{(h.where or {}).get('host')}:{(h.where or {}).get('pid')}" for h in pair}
-        )
+        out["pair_nodes"] = sorted({(h.where or {}).get("node", "?")[:8] for h in pair})
+        out["pair_pids"] = [(h.where or {}).get("pid") for h in pair]
         out["pair_status"] = [h.snapshot().status for h in pair]
         # The line of demos, all submitted at once: the cluster runs two at a time.
         t0 = time.perf_counter()
@@ -213,7 +212,7 @@ def _print_table(report: dict) -> None:
     if nodes:
         rows += [
             ("two visitors: both training at once", f"{nodes['pair_trained_together_s']:.1f} s"),
-            ("two visitors: worker processes", ", ".join(nodes["pair_nodes"])),
+            ("two visitors: Ray nodes they trained on", ", ".join(nodes["pair_nodes"])),
             ("line of demos, in-process (one at a time)", f"{nodes['local_line_s']:.1f} s"),
             ("line of demos, 2 Ray nodes x 1 CPU", f"{nodes['cluster_line_s']:.1f} s"),
             (

@@ -170,7 +170,7 @@ class Relay:
 
     def take(self, run_id: str, cursor: int) -> tuple[list, dict | None]:
         """Events from number ``cursor`` on (earlier ones were delivered: dropped), and where the
-        run trains (``{"host", "pid"}``, ``None`` until a worker has it)."""
+        run trains (``{"host", "pid", "node"}``, ``None`` until a worker has it)."""
         with self._lock:
             box = self._box(run_id)
             drop = max(0, min(cursor - box["base"], len(box["events"])))
@@ -193,7 +193,10 @@ class _Pusher(threading.Thread):
     def __init__(self, relay, run_id: str, control: TaskControl):
         super().__init__(name=f"push-{run_id}", daemon=True)
         self.relay, self.run_id, self.control = relay, run_id, control
-        self.where = {"host": socket.gethostname(), "pid": os.getpid()}
+        import ray
+
+        node = ray.get_runtime_context().get_node_id()
+        self.where = {"host": socket.gethostname(), "pid": os.getpid(), "node": node}
         self.done = threading.Event()
 
     def push(self) -> None:

@@ -78,7 +78,7 @@ class RayRunHandle:
         run_id: the run's id (its folder name).
         owner: the visitor who started it.
         path: the run folder (in this process's run store).
-        where: the node and process training it, once placed (``{"host", "pid"}``).
+        where: the node and process training it, once placed (``{"host", "pid", "node"}``).
     """
 
     def __init__(self, run_id: str, owner: str, path: Path, state: RunState):
@@ -164,7 +164,10 @@ class _DriverControl(LocalControl):
     def started(self, precision: str) -> None:
         super().started(precision)
         if self.handle.where:
-            _runs.update_meta(self.folder, backend="ray", node=self.handle.where.get("host"))
+            where = self.handle.where
+            _runs.update_meta(
+                self.folder, backend="ray", node=where.get("host"), node_id=where.get("node")
+            )
 
 
 def _ray_errors() -> tuple:
