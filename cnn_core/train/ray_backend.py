@@ -389,6 +389,8 @@ class RayEngine:
             task_done = task_done or bool(ray.wait([task_ref], timeout=0)[0])
             try:
                 events, where = ray.get(relay.take.remote(handle.run_id, cursor), timeout=60)
+            except ray.exceptions.GetTimeoutError:
+                continue  # a very busy machine: ask again
             except Exception as exc:  # the relay (this driver's mailbox) is gone
                 self._relay = None
                 self._interrupted(handle, control, f"relay: {type(exc).__name__}")
