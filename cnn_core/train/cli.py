@@ -8,12 +8,14 @@ export the trained model to ``models/`` as a shipped pretrained model (``--expor
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import signal
 import sys
 import time
 from pathlib import Path
 
+from cnn_core.train.engine import RAY_ADDRESS_ENV
 from cnn_core.train.settings import SCHEMA, TrainSettings, fast_settings
 
 __all__ = ["build_parser", "main", "progress_line"]
@@ -85,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export", metavar="NAME", help="save the trained model as models/NAME")
     p.add_argument("--note", default="", help="a note stored with an exported model")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--backend",
+        choices=("local", "ray"),
+        help="train in this process, or on a Ray cluster (default: ray when "
+        "$CNN_STUDIO_RAY_ADDRESS is set and no --runs-dir is given)",
+    )
+    p.add_argument("--ray-address", metavar="HOST:PORT", help="the Ray cluster's head")
     return p
 
 
@@ -167,8 +176,14 @@ def _engine(args):
     from cnn_core.train.engine import FAKE_ENGINE_ENV, RAY_ADDRESS_ENV, get_engine
     from cnn_core.train.local import LocalEngine
 
+    if args.backend == "ray":
+        try:
+            from cnn_core.train.ray_backend import make_engine
+        except ModuleNotFoundError as error:  # Ray is optional: requirements-cluster.txt
+            raise SystemExit(f"{error}: pip install -r requirements-cluster.txt") from error
+        return make_engine(args.ray_address, runs_dir=args.runs_dir)
     elsewhere = os.environ.get(FAKE_ENGINE_ENV) or os.environ.get(RAY_ADDRESS_ENV)
-    if args.runs_dir is None and elsewhere:
+    if args.backend != "local" and args.runs_dir is None and elsewhere:
         return get_engine()
     # A terminal is one person's machine: no cap on a run unless CNN_STUDIO_MAX_RUN_S sets one.
     return LocalEngine(runs_dir=args.runs_dir, max_run_s=max_run_seconds(default=None))
@@ -227,6 +242,10 @@ def main(argv=None) -> int:
         TrainingBusyError,
     )
 
+    if args.backend == "ray":
+        args.ray_address = args.ray_address or os.environ.get(RAY_ADDRESS_ENV, "").strip()
+        if not args.ray_address:
+            parser.error(f"--backend ray needs --ray-address HOST:PORT (or {RAY_ADDRESS_ENV})")
     eng = _engine(args)
     try:
         if args.continue_run:

@@ -1,0 +1,230 @@
+"""Training on a Ray cluster against the in-process backend (not a test): a table and a JSON line.
+
+Measures, on the real CIFAR-10 (``CNN_STUDIO_DATA``), with real local Ray nodes that this script
+starts and stops itself (token authentication on, loopback addresses only):
+
+1. **overhead**: the same short run (the ``fast`` preset, ``--epochs`` on ``--train-size``
+   images) through the in-process backend and through a Ray head with 2 CPUs, each run twice;
+   the overhead is the difference in wall time from ``start()`` to the run recorded as ended
+   (start-up, dispatch, streaming, saving). The first Ray run also pays for a fresh worker
+   importing TensorFlow; the second gets a warm worker (goal: <= 3 s once the cluster is up);
+2. **two nodes on this machine** (a head and a second ``ray start``, one CPU each): two visitors'
+   runs started together, and whether they trained at the same time, on which nodes;
+3. **jobs per hour** for a line of ``--demos`` quick demos (``--demo-seconds`` budget each): the
+   in-process backend (one at a time) against the two-node cluster (everything submitted at once).
+
+Usage::
+
+    CNN_STUDIO_DATA=../shared/data python bench/cluster.py                 # ~10 min on 2 idle cores
+    CNN_STUDIO_DATA=../shared/data python bench/cluster.py --tiny          # proves it works, ~3 min
+
+Timings depend on what else runs on the machine; run it on an idle one and say when it was not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _wait(handles, timeout: float = 3600) -> dict:
+    """Waits until every handle's run has ended; returns ``{run_id: seconds both trained}``."""
+    end = time.monotonic() + timeout
+    running_together = 0.0
+    last = time.monotonic()
+    while time.monotonic() < end:
+        snaps = [h.snapshot() for h in handles]
+        now = time.monotonic()
+        if sum(s.status == "running" for s in snaps) >= 2:
+            running_together += now - last
+        last = now
+        if all(s.done for s in snaps):
+            for handle in handles:  # and its slot released (the in-process one: just after)
+                handle.join(60)
+            return {"together_s": running_together}
+        time.sleep(0.1)
+    raise TimeoutError("runs did not end")
+
+
+def _timed_run(engine, spec, settings, owner: str) -> dict:
+    t0 = time.perf_counter()
+    handle = engine.start(spec, settings, owner=owner)
+    _wait([handle])
+    wall = time.perf_counter() - t0
+    snap = handle.snapshot()
+    if snap.status not in ("finished", "stopped"):
+        raise RuntimeError(f"{owner}: {snap.status} {snap.message_key} {snap.message_args}")
+    return {
+        "wall_s": wall,
+        "train_s": sum(e.get("seconds", 0.0) for e in snap.epoch_log),
+        "accuracy": (snap.evaluation or {}).get("accuracy"),
+        "where": getattr(handle, "where", None),
+    }
+
+
+def overhead(args, runs_dir: Path, token: Path) -> dict:
+    from cnn_core.presets import get_preset
+    from cnn_core.train import fast_settings
+    from cnn_core.train.local import LocalEngine
+    from cnn_core.train.ray_backend import make_engine
+    from tests.cluster.local_ray import LocalCluster
+
+    spec = get_preset("fast")
+    settings = fast_settings(epochs=args.epochs, train_size=args.train_size)
+    local = LocalEngine(runs_dir=runs_dir)
+    out = {"local": [_timed_run(local, spec, settings, f"local{i}") for i in range(2)]}
+    cluster = LocalCluster(token_path=token)
+    try:
+        t0 = time.perf_counter()
+        address = cluster.start_head(num_cpus=2)
+        out["head_start_s"] = time.perf_counter() - t0
+        os.environ.update(cluster.env())
+        engine = make_engine(address, runs_dir=runs_dir, cpus=2)
+        t0 = time.perf_counter()
+        engine.connect()
+        out["connect_s"] = time.perf_counter() - t0
+        out["ray"] = [_timed_run(engine, spec, settings, f"ray{i}") for i in range(2)]
+    finally:
+        _disconnect()
+        cluster.stop()
+    out["overhead_cold_s"] = out["ray"][0]["wall_s"] - out["local"][1]["wall_s"]
+    out["overhead_warm_s"] = out["ray"][1]["wall_s"] - out["local"][1]["wall_s"]
+    return out
+
+
+def two_nodes(args, runs_dir: Path, token: Path) -> dict:
+    from cnn_core.presets import get_preset
+    from cnn_core.train import fast_settings
+    from cnn_core.train.local import LocalEngine
+    from cnn_core.train.ray_backend import make_engine
+    from tests.cluster.local_ray import LocalCluster
+
+    spec = get_preset("fast")
+    # The Train page's quick demo (quick_demo_settings), with the budget asked for.
+    demo = fast_settings(time_budget_s=args.demo_seconds, epochs=10)
+    out: dict = {}
+    # The in-process backend: one slot, the demos one after another.
+    local = LocalEngine(runs_dir=runs_dir)
+    t0 = time.perf_counter()
+    for i in range(args.demos):
+        handle = local.start(spec, demo, owner=f"local-demo{i}")
+        _wait([handle])
+    out["local_line_s"] = time.perf_counter() - t0
+    cluster = LocalCluster(token_path=token)
+    try:
+        address = cluster.start_head(num_cpus=1)
+        cluster.add_node(num_cpus=1)
+        os.environ.update(cluster.env())
+        engine = make_engine(address, runs_dir=runs_dir, cpus=1)
+        engine.connect()
+        # Two visitors at once.
+        pair = [engine.start(spec, demo, owner=f"visitor{i}") for i in range(2)]
+        waited = _wait(pair)
+        out["pair_trained_together_s"] = waited["together_s"]
+        out["pair_nodes"] = sorted({(h.where or {}).get("node", "?")[:8] for h in pair})
+        out["pair_pids"] = [(h.where or {}).get("pid") for h in pair]
+        out["pair_status"] = [h.snapshot().status for h in pair]
+        # The line of demos, all submitted at once: the cluster runs two at a time.
+        t0 = time.perf_counter()
+        line = [engine.start(spec, demo, owner=f"demo{i}") for i in range(args.demos)]
+        _wait(line)
+        out["cluster_line_s"] = time.perf_counter() - t0
+        out["cluster_line_status"] = sorted({h.snapshot().status for h in line})
+    finally:
+        _disconnect()
+        cluster.stop()
+    out["local_jobs_per_hour"] = args.demos / out["local_line_s"] * 3600
+    out["cluster_jobs_per_hour"] = args.demos / out["cluster_line_s"] * 3600
+    return out
+
+
+def _disconnect() -> None:
+    import ray
+
+    from cnn_core.train.engine import reset_engine
+
+    ray.shutdown()
+    reset_engine()
+
+
+def _token_env(folder: Path) -> Path:
+    """One token for both clusters this script starts, in the environment BEFORE Ray is
+    imported (Ray reads the mode and the token once per process)."""
+    from tests.cluster.local_ray import write_token
+
+    token = write_token(folder / "auth_token")
+    os.environ.update({"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)})
+    return token
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--train-size", type=int, default=5000, help="images of the short run")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs of the short run")
+    parser.add_argument("--demos", type=int, default=10, help="quick demos in the line")
+    parser.add_argument("--demo-seconds", type=float, default=30, help="each demo's budget")
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes: proves it works")
+    parser.add_argument("--skip", nargs="*", default=[], choices=("overhead", "nodes"))
+    args = parser.parse_args(argv)
+    if args.tiny:
+        args.train_size, args.epochs, args.demos, args.demo_seconds = 500, 1, 3, 3
+    report: dict = {"settings": {k: v for k, v in vars(args).items() if k != "skip"}}
+    report["load_average"] = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="cnn-bench-cluster-") as runs_dir:
+        token = _token_env(Path(runs_dir))
+        if "overhead" not in args.skip:
+            report["overhead"] = overhead(args, Path(runs_dir), token)
+            print("overhead:", json.dumps(report["overhead"], default=str), flush=True)
+        if "nodes" not in args.skip:
+            report["nodes"] = two_nodes(args, Path(runs_dir), token)
+    _print_table(report)
+    print(json.dumps(report, default=str))
+    return report
+
+
+def _pair(a: float, b: float) -> str:
+    return f"{a:.1f} / {b:.1f} s"
+
+
+def _print_table(report: dict) -> None:
+    rows = []
+    ov = report.get("overhead")
+    if ov:
+        local, ray = ov["local"], ov["ray"]
+        rows += [
+            ("Ray head start (ray start --head)", f"{ov['head_start_s']:.1f} s"),
+            ("driver connects (ray.init)", f"{ov['connect_s']:.1f} s"),
+            ("short run, in-process (1st / 2nd)", _pair(local[0]["wall_s"], local[1]["wall_s"])),
+            ("short run, Ray (cold / warm worker)", _pair(ray[0]["wall_s"], ray[1]["wall_s"])),
+            ("overhead per Ray run, cold worker", f"{ov['overhead_cold_s']:+.1f} s"),
+            ("overhead per Ray run, warm (goal <= 3 s)", f"{ov['overhead_warm_s']:+.1f} s"),
+        ]
+    nodes = report.get("nodes")
+    if nodes:
+        rows += [
+            ("two visitors: both training at once", f"{nodes['pair_trained_together_s']:.1f} s"),
+            ("two visitors: Ray nodes they trained on", ", ".join(nodes["pair_nodes"])),
+            ("line of demos, in-process (one at a time)", f"{nodes['local_line_s']:.1f} s"),
+            ("line of demos, 2 Ray nodes x 1 CPU", f"{nodes['cluster_line_s']:.1f} s"),
+            (
+                "jobs per hour, in-process / cluster",
+                f"{nodes['local_jobs_per_hour']:.0f} / {nodes['cluster_jobs_per_hour']:.0f}",
+            ),
+        ]
+    print(f"Ray cluster vs in-process backend (load average {report['load_average']:.1f})")
+    width = max(len(r[0]) for r in rows) + 2 if rows else 10
+    for name, value in rows:
+        print(f"{name:<{width}}{value}")
+
+
+if __name__ == "__main__":
+    main()
