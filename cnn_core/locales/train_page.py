@@ -126,10 +126,6 @@ STRINGS = {
         "pt": "Parar vale a partir do próximo lote e mantém o que a rede já aprendeu.",
         "en": "Stopping takes effect from the next batch and keeps what the network has learned.",
     },
-    "trainp.time.seconds": {"pt": "{s} s", "en": "{s} s"},
-    "trainp.time.minutes": {"pt": "{m} min {s} s", "en": "{m} min {s} s"},
-    "trainp.time.hours": {"pt": "{h} h {m} min", "en": "{h} h {m} min"},
-    "trainp.time.unknown": {"pt": "calculando…", "en": "estimating…"},
     # Charts
     "trainp.chart.loss": {"pt": "Perda (quanto menor, melhor)", "en": "Loss (lower is better)"},
     "trainp.chart.accuracy": {
