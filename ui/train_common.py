@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -31,6 +31,7 @@ from cnn_core.train.errors import (
 )
 from cnn_core.train.snapshot import ACTIVE_STATUSES
 from ui import runtime
+from ui.design_state import network_name
 from ui.frame import LANG_KEY, current_language, number, percent, t
 
 ACTIVE = ACTIVE_STATUSES
@@ -39,6 +40,7 @@ HANDLE_KEY = "train_handle"
 BUSY_KEY = "train_busy"
 ERROR_KEY = "train_error"
 FLASH_KEY = "train_flash"
+DRAWN_STATUS_KEY = "train_drawn_status"  # {run id: status} the history table last showed
 RUN_SETTINGS_KEY = "train_run_settings"  # (run id, settings) of the run being trained
 # What the blog printed after 40 epochs (Keras's evaluate on the 10,000 test images).
 OPTIMIZER_KEYS = frozenset(train_settings.OPTIMIZERS)
@@ -94,6 +96,11 @@ def fmt_duration(seconds) -> str:
     return locales.format_duration(seconds, current_language())
 
 
+def fmt_duration_rough(seconds) -> str:
+    """An estimate in the session's language: ``45 s``, ``12 min``, ``3,5 h``."""
+    return locales.format_duration(seconds, current_language(), rough=True)
+
+
 def finite(value):
     """Plotly cannot draw NaN/inf meaningfully; a diverged loss becomes a gap."""
     try:
@@ -128,21 +135,22 @@ def link_query() -> dict:
 
 
 @functools.lru_cache(maxsize=256)
-def _spec_facts(spec_json: str) -> tuple[str, int, int | None]:
+def _spec_facts(spec_json: str, lang: str) -> tuple[str, int, int | None]:
     from cnn_core.spec import ModelSpec, summarize
 
+    data = json.loads(spec_json)
+    name = network_name(data, lang)
     try:
         spec = ModelSpec.from_json(spec_json)
-        return spec.name, len(spec.layers), summarize(spec).total_params
+        return name, len(spec.layers), summarize(spec).total_params
     except Exception:  # a stored spec from an older version: show what we can
-        data = json.loads(spec_json)
-        return str(data.get("name", "?")), len(data.get("layers", [])), None
+        return name, len(data.get("layers", [])), None
 
 
 def spec_facts(spec: dict) -> tuple[str, int, int | None]:
-    """Returns ``(readable name, layer count, parameter count)`` of a spec dict (cached)."""
-    name, layers, params = _spec_facts(json.dumps(spec, sort_keys=True))
-    return model_title(name), layers, params
+    """Returns ``(name, layer count, parameter count)`` of a spec dict (cached); the name is
+    the Build page's (:func:`ui.design_state.network_name`), so both pages say the same."""
+    return _spec_facts(json.dumps(spec, sort_keys=True), current_language())
 
 
 def model_title(name: str) -> str:
@@ -163,8 +171,9 @@ def dataset_name(name: str) -> str:
 
 def settings_text(settings: dict) -> str:
     """One sentence with the settings that matter most to a beginner."""
+    budget = settings.get("time_budget_s")
     text = t(
-        "trainp.settings_line",
+        "trainp.settings_line_budget" if budget else "trainp.settings_line",
         dataset=dataset_name(settings.get("dataset", "cifar10")),
         optimizer=optimizer_name(settings),
         lr=number(settings.get("learning_rate", 0.01)),
@@ -201,6 +210,7 @@ class RunView:
     advice: list
     evaluation: dict | None = None
     settings: dict | None = None
+    val_log: list = field(default_factory=list)
 
     @classmethod
     def of_snapshot(cls, snap, info=None, settings: dict | None = None) -> RunView:
@@ -217,6 +227,7 @@ class RunView:
             advice=list(snap.advice),
             evaluation=info.evaluation if info is not None else snap.evaluation,
             settings=settings or (info.settings if info is not None else None) or {},
+            val_log=list(snap.val_log),
         )
 
     @classmethod

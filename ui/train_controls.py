@@ -21,12 +21,17 @@ from ui.train_common import (
     RUN_SETTINGS_KEY,
     engine,
     fmt_duration,
+    fmt_duration_rough,
     link_query,
     model_title,
     reason_text,
     settings_text,
     spec_facts,
 )
+
+# A run expected to take longer than this asks to confirm first (the quick demo never does).
+LONG_RUN_S = 120.0
+CONFIRM_KEY = "train_confirm"  # session: (owner, spec, settings, seconds) awaiting a yes
 
 # ---------------------------------------------------------------------------------------------
 # The design to train
@@ -209,34 +214,98 @@ def is_active(handle) -> bool:
     return handle is not None and handle.snapshot().status in ACTIVE
 
 
+def expected_seconds(spec: dict, settings: dict) -> float | None:
+    """The seconds a run should take on this host, test included, within the host's cap.
+
+    From :func:`cnn_core.admission.estimate_run`, whose speed is this host's measured one once
+    a real measurement exists (the Build page's, or a finished epoch's); ``None`` when the design
+    cannot be estimated (it has errors).
+    """
+    from cnn_core.admission import estimate_run
+    from cnn_core.spec import ModelSpec
+
+    try:
+        estimate = estimate_run(ModelSpec.from_dict(spec), settings)
+    except Exception:  # a broken design: the page already says why it cannot train
+        return None
+    return min(estimate.total_s, estimate.cap_s)
+
+
+def ask_or_start(owner: str, spec: dict, settings: dict) -> None:
+    """Button callback of "Train this network": a short run starts at once; a long one first
+    asks to confirm (:func:`start_controls` shows the question with its expected duration)."""
+    from ui import workshop
+
+    st.session_state.pop(CONFIRM_KEY, None)
+    planned_spec, planned = workshop.prepare_run(spec, settings)  # a lesson's budget counts
+    seconds = expected_seconds(planned_spec, planned)
+    if seconds is not None and seconds > LONG_RUN_S:
+        st.session_state[CONFIRM_KEY] = (owner, spec, settings, seconds)
+        return
+    start_run(owner, spec, settings)
+
+
+def confirm_start() -> None:
+    pending = st.session_state.pop(CONFIRM_KEY, None)
+    if pending:
+        start_run(*pending[:3])
+
+
+def confirm_cancel() -> None:
+    st.session_state.pop(CONFIRM_KEY, None)
+
+
 def start_controls(
     eng: Engine, owner: str, spec: dict, settings: dict, *, from_build: bool, ok: bool
 ):
-    """The train button (and the quick demo when no design came from the Build page)."""
+    """The quick demo (a short first run, always the main action), then the design's own run,
+    with its expected duration; a long run asks to confirm before it starts."""
+    demo_spec, demo_settings = quick_demo_design()
+    st.button(
+        t("trainp.quick_demo"),
+        key="train_quick",
+        type="primary",
+        icon=":material/bolt:",
+        on_click=start_run,
+        args=(owner, demo_spec, demo_settings),
+    )
+    st.caption(
+        t(
+            "trainp.quick_demo_help",
+            name=model_title(demo_spec.get("name", "fast")),
+            text=settings_text(demo_settings),
+        )
+    )
+    st.markdown(t("trainp.own_title"))
     st.button(
         t("trainp.start"),
         key="train_start",
-        type="primary",
         icon=":material/play_arrow:",
-        on_click=start_run,
+        on_click=ask_or_start,
         args=(owner, spec, settings),
         disabled=not ok,
     )
-    if not from_build:
-        demo_spec, demo_settings = quick_demo_design()
-        st.button(
-            t("trainp.quick_demo"),
-            key="train_quick",
-            icon=":material/bolt:",
-            on_click=start_run,
-            args=(owner, demo_spec, demo_settings),
+    seconds = expected_seconds(spec, settings) if ok else None
+    if seconds is not None:
+        st.caption(t("trainp.expected", time=fmt_duration_rough(seconds)))
+    pending = st.session_state.get(CONFIRM_KEY)
+    if pending and pending[0] == owner:
+        st.warning(
+            t("trainp.confirm.text", time=fmt_duration_rough(pending[3])),
+            icon=":material/schedule:",
         )
-        st.caption(
-            t(
-                "trainp.quick_demo_help",
-                name=model_title(demo_spec.get("name", "fast")),
-                text=settings_text(demo_settings),
-            )
+        yes, no = st.columns(2)
+        yes.button(
+            t("trainp.confirm.yes"),
+            key="train_confirm_start",
+            icon=":material/play_arrow:",
+            on_click=confirm_start,
+        )
+        no.button(
+            t("trainp.confirm.no"),
+            key="train_confirm_cancel",
+            icon=":material/close:",
+            on_click=confirm_cancel,
         )
     cap_note()
     show_start_problems(owner)

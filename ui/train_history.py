@@ -10,6 +10,7 @@ from ui.charts import PALETTE, style
 from ui.frame import number, t
 from ui.train_common import (
     ACTIVE,
+    DRAWN_STATUS_KEY,
     ERROR_KEY,
     FLASH_KEY,
     HANDLE_KEY,
@@ -41,13 +42,38 @@ def _lowest(epoch_log: list, key: str):
     return min(epoch_values(epoch_log, key), default=None)
 
 
-def live_statuses() -> dict:
-    """``{run id: status}`` of this session's run, from the engine's live snapshot (the stored
+def live_snapshots() -> dict:
+    """``{run id: snapshot}`` of this session's run, from the engine's live state (the stored
     record can lag behind, e.g. still say "queued" while the run trains)."""
     handle = st.session_state.get(HANDLE_KEY)
     if handle is None:
         return {}
-    return {handle.run_id: handle.snapshot().status}
+    return {handle.run_id: handle.snapshot()}
+
+
+def epochs_cell(epoch_log: list, settings: dict) -> str:
+    """How far a run got, in the history table: ``3 of 10``, ``1 + 40 batches`` (it ended inside
+    an epoch), or just ``2`` for a time-budgeted run (its planned epochs are only a ceiling)."""
+    full = len(full_epochs(epoch_log))
+    if ended_mid_epoch(epoch_log) and epoch_log[-1].get("batches"):
+        return t("trainp.col.epochs_part", full=full, batches=number(epoch_log[-1]["batches"]))
+    if settings.get("time_budget_s") or not settings.get("epochs"):
+        return str(full)
+    return t("trainp.col.epochs_of", done=full, planned=settings["epochs"])
+
+
+# The columns that matter, narrow enough to fit without scrolling sideways (the optimizer, the
+# learning rate and the batch size are in the comparison table).
+HISTORY_COLUMNS = (
+    ("trainp.col.run", "small"),
+    ("trainp.col.model", "medium"),
+    ("trainp.col.status", "small"),
+    ("trainp.col.epochs", "small"),
+    ("trainp.col.val_acc", "small"),
+    ("trainp.col.test_acc", "small"),
+    ("trainp.col.params", "small"),
+    ("trainp.col.dataset", "small"),
+)
 
 
 def history_frame(runs: list, live: dict | None = None):
@@ -56,28 +82,28 @@ def history_frame(runs: list, live: dict | None = None):
     live = live or {}
     rows = []
     for info in runs:
-        name, layers, params = spec_facts(info.spec)
+        name, _, params = spec_facts(info.spec)
         settings = info.settings or {}
-        done = len(full_epochs(info.epoch_log))
-        if ended_mid_epoch(info.epoch_log):
-            done = f"{done}+"
-        rows.append(
-            {
-                t("trainp.col.run"): info.run_id,
-                t("trainp.col.model"): name,
-                t("trainp.col.layers"): layers,
-                t("trainp.col.params"): number(params, missing=MISSING),
-                t("trainp.col.dataset"): dataset_name(settings.get("dataset", "cifar10")),
-                t("trainp.col.optimizer"): optimizer_name(settings),
-                t("trainp.col.lr"): number(settings.get("learning_rate", 0)),
-                t("trainp.col.batch"): settings.get("batch_size"),
-                t("trainp.col.epochs"): f"{done}/{settings.get('epochs', '?')}",
-                t("trainp.col.status"): status_label(live.get(info.run_id, info.status)),
-                t("trainp.col.val_acc"): fmt_pct(best_val(info.epoch_log)),
-                t("trainp.col.test_acc"): fmt_pct(test_score(info, "accuracy")),
-            }
-        )
-    return pd.DataFrame(rows)
+        snap = live.get(info.run_id)
+        status = snap.status if snap is not None else info.status
+        epoch_log = snap.epoch_log if snap is not None else info.epoch_log
+        row = {
+            "trainp.col.run": info.run_id,
+            "trainp.col.model": name,
+            "trainp.col.status": status_label(status),
+            "trainp.col.epochs": epochs_cell(epoch_log, settings),
+            "trainp.col.val_acc": fmt_pct(best_val(epoch_log)),
+            "trainp.col.test_acc": fmt_pct(test_score(info, "accuracy")),
+            "trainp.col.params": number(params, missing=MISSING),
+            "trainp.col.dataset": dataset_name(settings.get("dataset", "cifar10")),
+        }
+        rows.append({t(key): row[key] for key, _ in HISTORY_COLUMNS})
+    return pd.DataFrame(rows, columns=[t(key) for key, _ in HISTORY_COLUMNS])
+
+
+def history_columns() -> dict:
+    """``column_config`` of the history table: widths that keep every column on screen."""
+    return {t(key): st.column_config.Column(width=width) for key, width in HISTORY_COLUMNS}
 
 
 def compare_figure(metric: str, infos: list):
@@ -171,8 +197,15 @@ def run_history(eng: Engine, owner: str, *, busy_here: bool) -> None:
     by_id = {info.run_id: info for info in runs}
     # Labels made now, in the session's language (format_func may be called later, elsewhere).
     labels = {info.run_id: run_label(info) for info in runs}
-    live = live_statuses()
-    st.dataframe(history_frame(runs, live), hide_index=True, key="train_history_table")
+    live = live_snapshots()
+    # The live panel reruns the page when this run's status moves on (see train_live).
+    st.session_state[DRAWN_STATUS_KEY] = {r: snap.status for r, snap in live.items()}
+    st.dataframe(
+        history_frame(runs, live),
+        hide_index=True,
+        key="train_history_table",
+        column_config=history_columns(),
+    )
     st.caption(t("trainp.history.caption", n=len(runs)))
 
     st.subheader(t("trainp.compare.title"))

@@ -14,6 +14,7 @@ from ui.frame import number, t
 from ui.train_common import (
     ACTIVE,
     CAPPED_KEY,
+    DRAWN_STATUS_KEY,
     EVALUATE_PAGE,
     HANDLE_KEY,
     RUN_SETTINGS_KEY,
@@ -98,7 +99,8 @@ def show_state(view: RunView) -> None:
             icon=":material/error:",
         )
         detail = ""
-    if detail and status != "running":
+    # While preparing, the progress bar already says what is happening: say it once.
+    if detail and status != "running" and view.message_key not in PREPARING_KEYS:
         st.caption(detail)
 
 
@@ -133,10 +135,13 @@ def progress_text(snap, settings: dict | None) -> tuple[float, str]:
     if key == "train.msg.validating":
         return value, t("trainp.progress.validating", epoch=epoch)
     if budget:
+        step = snap.batch_log[-1]["step"] if snap.batch_log else 0
+        images = step * int((settings or {}).get("batch_size") or 0)
         return value, t(
             "trainp.progress_budget",
             used=fmt_duration(elapsed),
             budget=fmt_duration(budget),
+            images=number(images),
             **place,
         )
     return value, t("trainp.progress", left=fmt_duration(snap.eta_s), **place)
@@ -169,22 +174,51 @@ def _plotted(metric: str, values: list) -> list:
     return [None if (v := finite(value)) is None else v * scale for value in values]
 
 
+def by_images(view: RunView) -> bool:
+    """Whether the x axis counts training images: until a run has a full epoch, "0 to 0.5
+    epoch" says little, and a time-budgeted run may never finish one."""
+    return not view.full_epochs and bool(batch_size(view))
+
+
+def batch_size(view: RunView) -> int:
+    return int((view.settings or {}).get("batch_size") or 0)
+
+
+def _x_of_step(view: RunView, step: float) -> float:
+    if by_images(view):
+        return step * batch_size(view)
+    return step / view.batches_per_epoch
+
+
 def curve_figure(metric: str, view: RunView):
-    """Training (per batch and per epoch) and validation curves of ``"loss"`` or ``"accuracy"``."""
+    """Training (per batch and per epoch) and validation curves of ``"loss"`` or ``"accuracy"``:
+    validation on a fixed sample between epoch ends (from the run's first seconds), on the whole
+    validation set at each epoch's end. The x axis is images seen until a full epoch exists."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    if view.batch_log and view.batches_per_epoch:
+    steps_known = view.batches_per_epoch or by_images(view)
+    if view.batch_log and steps_known:
         pts = _thin(view.batch_log)
         fig.add_scatter(
-            x=[p["step"] / view.batches_per_epoch for p in pts],
+            x=[_x_of_step(view, p["step"]) for p in pts],
             y=_plotted(metric, [p.get(metric) for p in pts]),
             mode="lines",
             name=t("trainp.curve.batch"),
             line={"color": PALETTE[4], "width": 1},
             opacity=0.7,
         )
-    epochs = view.full_epochs
+    if view.val_log and steps_known:
+        ys = _plotted(metric, [p.get(f"val_{metric}") for p in view.val_log])
+        fig.add_scatter(
+            x=[_x_of_step(view, p["step"]) for p in view.val_log],
+            y=ys,
+            mode="lines+markers",
+            name=t("trainp.curve.val_sample", n=number(view.val_log[-1].get("sample", 0))),
+            line={"color": PALETTE[5], "dash": "dot", "width": 1.5},
+            marker={"symbol": "diamond-open", "size": 6},
+        )
+    epochs = [] if by_images(view) else view.full_epochs
     for source, name_key, color, dash, symbol in (
         (metric, "trainp.curve.train", PALETTE[0], "solid", "circle"),
         (f"val_{metric}", "trainp.curve.val", PALETTE[5], "dash", "diamond"),
@@ -201,7 +235,7 @@ def curve_figure(metric: str, view: RunView):
             )
     fig.update_layout(
         title=t(f"trainp.chart.{metric}"),
-        xaxis_title=t("trainp.axis.epoch"),
+        xaxis_title=t("trainp.axis.images" if by_images(view) else "trainp.axis.epoch"),
         yaxis_title=t(f"trainp.axis.{metric}"),
         legend={"orientation": "h", "y": -0.3},
     )
@@ -226,7 +260,19 @@ def curve_caption(metric: str, view: RunView) -> str:
     if view.batch_log:
         last = view.batch_log[-1]
         shown = _fmt_metric(metric, last.get(metric))
-        return t("trainp.caption.batch", step=last["step"], value=shown)
+        if by_images(view):
+            text = t("trainp.caption.images", images=number(last["step"] * batch_size(view)))
+            text += " " + t(f"trainp.caption.train_{metric}", value=shown)
+        else:
+            text = t("trainp.caption.batch", step=last["step"], value=shown)
+        if view.val_log:
+            point = view.val_log[-1]
+            text += " " + t(
+                f"trainp.caption.val_{metric}",
+                value=_fmt_metric(metric, point.get(f"val_{metric}")),
+                n=number(point.get("sample", 0)),
+            )
+        return text
     return t("trainp.caption.empty")
 
 
@@ -263,7 +309,12 @@ def live_panel() -> None:
         )
         st.caption(t("trainp.stop_help"))
     show_curves(view, key="train_live")
-    if snap.status not in ACTIVE:
+    drawn = st.session_state.get(DRAWN_STATUS_KEY) or {}
+    moved_on = drawn.get(snap.run_id, snap.status) != snap.status
+    if snap.status not in ACTIVE or moved_on:
+        # The run ended, or moved on (queued -> running): the whole page, history included,
+        # says so at once (once: the next run draws this status).
+        st.session_state[DRAWN_STATUS_KEY] = {snap.run_id: snap.status}
         st.rerun()
 
 

@@ -7,7 +7,14 @@ import pytest
 from cnn_core import locales
 from cnn_core.scheduler import OwnerBusyError
 from tests.app import fake_engine as fe
-from tests.app.test_train_page import fake_engine, no_errors, open_train, start_quick, texts
+from tests.app.test_train_page import (
+    fake_engine,
+    no_errors,
+    open_train,
+    start_design,
+    start_quick,
+    texts,
+)
 
 __all__ = ["fake_engine"]  # the autouse fixture: the pages get the fake engine
 
@@ -87,7 +94,7 @@ def test_a_second_run_of_the_same_visitor_is_refused_in_their_language(monkeypat
 
     monkeypatch.setattr(fe, "start_training", refuse)
     at = open_train("pt")
-    at.button(key="train_start").click().run()
+    start_design(at)
     no_errors(at)
     assert any(locales.t("queue.error.owner_busy", "pt") in m for m in texts(at.error))
 
