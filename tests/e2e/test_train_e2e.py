@@ -67,7 +67,7 @@ def test_train_watch_the_curves_then_stop_a_second_run(page, app_url):
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline and not finished.count():
         for caption in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts():
-            if caption.startswith(("Batch ", "Epoch ")):
+            if caption.startswith(("Batch ", "After ", "Epoch ")):
                 seen.add(caption)
         page.wait_for_timeout(300)
     assert finished.count(), "the run did not finish"
