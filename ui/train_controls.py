@@ -214,18 +214,18 @@ def is_active(handle) -> bool:
     return handle is not None and handle.snapshot().status in ACTIVE
 
 
-def expected_seconds(spec: dict, settings: dict) -> float | None:
+def expected_seconds(spec: dict, settings: dict, extra_epochs: int | None = None) -> float | None:
     """The seconds a run should take on this host, test included, within the host's cap.
 
     From :func:`cnn_core.admission.estimate_run`, whose speed is this host's measured one once
     a real measurement exists (the Build page's, or a finished epoch's); ``None`` when the design
-    cannot be estimated (it has errors).
+    cannot be estimated (it has errors). ``extra_epochs``: a continued run's.
     """
     from cnn_core.admission import estimate_run
     from cnn_core.spec import ModelSpec
 
     try:
-        estimate = estimate_run(ModelSpec.from_dict(spec), settings)
+        estimate = estimate_run(ModelSpec.from_dict(spec), settings, extra_epochs=extra_epochs)
     except Exception:  # a broken design: the page already says why it cannot train
         return None
     return min(estimate.total_s, estimate.cap_s)

@@ -20,6 +20,7 @@ from ui.train_common import (
     ended_mid_epoch,
     engine,
     epoch_values,
+    fmt_duration_rough,
     fmt_num,
     fmt_pct,
     full_epochs,
@@ -30,7 +31,7 @@ from ui.train_common import (
     status_label,
     test_score,
 )
-from ui.train_controls import continue_run
+from ui.train_controls import continue_run, expected_seconds
 from ui.train_live import _plotted
 
 
@@ -252,6 +253,11 @@ def run_history(eng: Engine, owner: str, *, busy_here: bool) -> None:
                 step=1,
                 key="train_continue_epochs",
             )
+            picked = by_id.get(st.session_state.get("train_continue_run"))
+            extra = int(st.session_state.get("train_continue_epochs") or 1)
+            seconds = expected_seconds(picked.spec, picked.settings, extra) if picked else None
+            if seconds is not None:
+                st.caption(t("trainp.expected", time=fmt_duration_rough(seconds)))
             st.button(
                 t("trainp.continue.go"),
                 key="train_continue",

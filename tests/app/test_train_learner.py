@@ -164,3 +164,16 @@ def test_a_run_ended_inside_an_epoch_reads_plainly(lang):
     cell = at.dataframe[0].value.iloc[0][locales.t("trainp.col.epochs", lang)]
     assert cell == locales.t("trainp.col.epochs_part", lang, full=0, batches="3")
     assert "+/" not in cell
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_continuing_a_run_states_its_expected_duration(lang):
+    run_id = fe.add_finished_run(TINY_SPEC, VID)
+    at = open_with(None, lang)
+    no_errors(at)
+    at.number_input(key="train_continue_epochs").set_value(7).run()
+    info = fe.load_run(run_id, VID)
+    estimate = estimate_run(ModelSpec.from_dict(info.spec), info.settings, extra_epochs=7)
+    seconds = min(estimate.total_s, estimate.cap_s)
+    shown = locales.format_duration(seconds, lang, rough=True)
+    assert locales.t("trainp.expected", lang, time=shown) in texts(at.caption)
