@@ -26,7 +26,7 @@ st.subheader(t("trainp.run_title"))
 if running:
     live.live_panel()
 else:
-    ctl.start_controls(eng, owner, spec, settings, from_build=from_build, ok=can_train)
+    ctl.start_controls(owner, spec, settings, ok=can_train)
     live.final_panel(eng, owner, handle)
 
 st.divider()

@@ -255,9 +255,7 @@ def confirm_cancel() -> None:
     st.session_state.pop(CONFIRM_KEY, None)
 
 
-def start_controls(
-    eng: Engine, owner: str, spec: dict, settings: dict, *, from_build: bool, ok: bool
-):
+def start_controls(owner: str, spec: dict, settings: dict, *, ok: bool) -> None:
     """The quick demo (a short first run, always the main action), then the design's own run,
     with its expected duration; a long run asks to confirm before it starts."""
     demo_spec, demo_settings = quick_demo_design()
