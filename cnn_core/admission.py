@@ -404,17 +404,8 @@ def _whole(value) -> bool:
 
 
 def format_duration(seconds: float, lang: str) -> str:
-    """Writes a duration for people: ``45 s``, ``12 min``, ``3,5 h`` (pt) / ``3.5 h`` (en)."""
-    seconds = float(seconds)
-    if seconds < 90:
-        return locales.t("admission.unit.s", lang, n=locales.format_number(round(seconds), lang))
-    if seconds < 90 * 60:
-        minutes = locales.format_number(round(seconds / 60), lang)
-        return locales.t("admission.unit.min", lang, n=minutes)
-    if seconds < 48 * 3600:
-        hours = locales.format_number(seconds / 3600, lang, 1, trim=True)
-        return locales.t("admission.unit.h", lang, n=hours)
-    return locales.t("admission.unit.days", lang, n=locales.format_number(seconds / 86400, lang, 0))
+    """Writes an estimate for people: ``45 s``, ``12 min``, ``3,5 h`` (pt) / ``3.5 h`` (en)."""
+    return locales.format_duration(seconds, lang, rough=True)
 
 
 def _mb(n: float) -> int:

@@ -8,7 +8,7 @@ from cnn_core.data import class_names
 from cnn_core.explain import map_stats
 from cnn_core.images import UPLOAD_TYPES, upscale_nearest
 from ui import classify as cl
-from ui import frame, number, percent, t, visitor_id
+from ui import frame, models, number, percent, t, visitor_id
 from ui.charts import CONFIG
 
 lang = frame("classify")
@@ -17,11 +17,11 @@ st.markdown(t("classify.intro"))
 
 # --- 1. the model --------------------------------------------------------------------------------
 owner = visitor_id()
-choices = {choice.key: choice for choice in cl.model_choices(owner)}
+choices = {choice.key: choice for choice in models.model_choices(owner, untrained=True)}
 # Labels are made here, not inside format_func: Streamlit may call it outside this script run.
 labels = {key: cl.choice_label(choice) for key, choice in choices.items()}
 # Opens with the best shipped model for the dataset in use (its recorded test accuracy).
-default = cl.default_choice(list(choices.values()), cl.chosen_dataset())
+default = models.default_choice(list(choices.values()), cl.chosen_dataset())
 picked = st.selectbox(
     t("classify.model"),
     list(choices),

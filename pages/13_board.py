@@ -4,6 +4,7 @@ from cnn_core import workshop as ws
 from ui import frame, t
 from ui import workshop as uw
 from ui import workshop_board as wb
+from ui.charts import CONFIG
 
 lang = frame("board")
 st.title(t("workshop.board.title"))
@@ -77,7 +78,7 @@ def live_board() -> None:
         icon=":material/download:",
     )
     st.subheader(t("workshop.board.chart_title"))
-    st.plotly_chart(wb.board_figure(rows), key="board_chart", width="stretch")
+    st.plotly_chart(wb.board_figure(rows), key="board_chart", width="stretch", config=CONFIG)
     st.caption(wb.board_caption(rows))
     st.subheader(t("workshop.board.queue_title"))
     if queue:

@@ -23,7 +23,7 @@ from cnn_core.presets import get_preset
 from cnn_core.spec import ModelSpec, SpecError, Summary, shape_text, summarize
 from ui import workshop
 from ui.charts import PALETTE, style
-from ui.design_state import (  # URL_KEY, replace_design, sync_url: ui.training reads them here
+from ui.design_state import (
     ESTIMATE_KEY,
     URL_KEY,  # noqa: F401
     design_title,
@@ -131,14 +131,8 @@ def fmt_compact(value: int | None, lang: str) -> str:
 
 
 def fmt_duration(seconds: float, lang: str) -> str:
-    """Formats an estimate of seconds roughly: ``4.5 s``, ``45 s``, ``12 min`` or ``1 h 05 min``."""
-    seconds = max(0.0, float(seconds))
-    if seconds < 90:
-        return f"{locales.format_number(seconds, lang, 1 if seconds < 10 else 0)} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    """Formats an estimate of seconds roughly (:func:`cnn_core.locales.format_duration`)."""
+    return locales.format_duration(seconds, lang, rough=True)
 
 
 def _params_text(summary: Summary, lang: str) -> str:

@@ -21,67 +21,14 @@ from PIL import Image
 from cnn_core import images
 from cnn_core.explain import top_k as _top_k
 from cnn_core.images import ImageError, PreparedImage
+from ui import models
 from ui.charts import PALETTE, style
 from ui.frame import current_language, percent, t
+from ui.models import ModelChoice
 
-UNTRAINED_PRESET = "blog"
 CAM_SIZE = 256  # pixels per side of the Grad-CAM overlay
 
 # --- models ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """One entry of the model picker.
-
-    Attributes:
-        kind: ``"pretrained"`` (shipped in ``models/``), ``"run"`` (trained by this visitor) or
-            ``"untrained"`` (the blog's model with random weights).
-        name: the pretrained name, the run id or the preset name.
-        dataset: the dataset it was trained for (decides class names and input size).
-        accuracy: test accuracy (0..1) when known.
-        epochs: epochs trained (runs); part of the cache key, so more training means a reload.
-    """
-
-    kind: str
-    name: str
-    dataset: str = "cifar10"
-    accuracy: float | None = None
-    epochs: int = 0
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.name}:{self.epochs}"
-
-
-def model_choices(owner: str) -> list[ModelChoice]:
-    """Every model this visitor may use: shipped ones, their own runs, and the untrained blog model.
-
-    Missing or broken parts (no ``models/`` yet, a run folder that cannot be read) are skipped
-    rather than breaking the page.
-    """
-    choices: list[ModelChoice] = []
-    try:
-        from cnn_core.pretrained import list_pretrained
-
-        for info in list_pretrained():
-            acc = info.metrics.get("accuracy") if isinstance(info.metrics, dict) else None
-            choices.append(ModelChoice("pretrained", info.name, info.dataset, acc, info.epochs))
-    except Exception:  # the page must work before any model ships
-        pass
-    try:
-        from cnn_core.runs import list_runs
-
-        for run in list_runs(owner):
-            if not run.has_model:
-                continue
-            acc = (run.evaluation or {}).get("accuracy")
-            dataset = (run.settings or {}).get("dataset", "cifar10")
-            choices.append(ModelChoice("run", run.run_id, dataset, acc, run.epochs_done))
-    except Exception:
-        pass
-    choices.append(ModelChoice("untrained", UNTRAINED_PRESET, "cifar10"))
-    return choices
 
 
 def chosen_dataset() -> str:
@@ -90,22 +37,6 @@ def chosen_dataset() -> str:
     settings = design.get("settings") if isinstance(design, dict) else None
     dataset = settings.get("dataset") if isinstance(settings, dict) else None
     return dataset if isinstance(dataset, str) and dataset else "cifar10"
-
-
-def default_choice(choices: list[ModelChoice], dataset: str) -> ModelChoice:
-    """The model the picker opens with: the shipped one with the best recorded test accuracy
-    for ``dataset`` (read from ``models/*.json``), else the first shipped one, else the first."""
-    try:
-        from cnn_core.pretrained import best_pretrained
-
-        best = best_pretrained(dataset)
-    except Exception:  # no readable models folder: fall back below
-        best = None
-    shipped = [c for c in choices if c.kind == "pretrained"]
-    for choice in shipped:
-        if best is not None and choice.name == best.name:
-            return choice
-    return (shipped or choices)[0]
 
 
 def choice_label(choice: ModelChoice) -> str:
@@ -130,29 +61,12 @@ def choice_label(choice: ModelChoice) -> str:
     return t("classify.model.untrained")
 
 
-def _load_model(kind: str, name: str, owner: str):
-    if kind == "pretrained":
-        from cnn_core.pretrained import load_pretrained
-
-        return load_pretrained(name)
-    if kind == "run":
-        from cnn_core.train import load_run_model
-
-        return load_run_model(name, owner)
-    if kind == "untrained":
-        from cnn_core.model import build_model
-        from cnn_core.presets import get_preset
-
-        return build_model(get_preset(name))
-    raise ValueError(f"unknown model kind {kind!r}")
-
-
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _predictor(kind: str, name: str, owner: str, epochs: int):
-    # ``epochs`` is only part of the cache key: a run trained further is loaded again.
+def _predictor(kind: str, name: str, owner: str, key: str):
+    # ``key`` is only part of the cache key: a run trained further is loaded again.
     from cnn_core.explain import Predictor
 
-    return Predictor(_load_model(kind, name, owner))
+    return Predictor(models.load_model(ModelChoice(kind, name), owner))
 
 
 def get_predictor(choice: ModelChoice, owner: str):
@@ -161,7 +75,7 @@ def get_predictor(choice: ModelChoice, owner: str):
     Only this visitor's runs are keyed by ``owner``; shipped models are shared by everyone.
     """
     owner_key = owner if choice.kind == "run" else ""
-    return _predictor(choice.kind, choice.name, owner_key, choice.epochs)
+    return _predictor(choice.kind, choice.name, owner_key, choice.key)
 
 
 # --- photos ----------------------------------------------------------------------------------

@@ -63,15 +63,28 @@ def replace_design(new: dict) -> None:
         st.session_state["build_preset"] = base
 
 
-def design_title(design: dict, lang: str) -> str:
-    """What the current network is: a preset's title, or "custom network based on <preset>"."""
-    base, edited = designs.base_preset(design["spec"])
+def network_name(spec: dict, lang: str) -> str:
+    """The ONE name of a network, on every page: a preset's title when unedited, "custom network
+    based on <preset>" when edited, else "custom network" (Build, Train and the run history)."""
+    base, edited = _base_preset(spec)
     if base is None:
         return locales.t("build.current.custom", lang)
     title = locales.t(f"spec.preset.{base}.title", lang)
-    if edited:
-        return locales.t("build.current.based_on", lang, preset=title)
-    return locales.t("build.current.preset", lang, preset=title)
+    return locales.t("build.current.based_on", lang, preset=title) if edited else title
+
+
+def design_title(design: dict, lang: str) -> str:
+    """What the current network is, for a sentence: :func:`network_name`, a preset's in quotes."""
+    name = network_name(design["spec"], lang)
+    base, edited = _base_preset(design["spec"])
+    return name if base is None or edited else locales.t("build.current.preset", lang, preset=name)
+
+
+def _base_preset(spec: dict) -> tuple[str | None, bool]:
+    try:
+        return designs.base_preset(spec)
+    except Exception:  # a stored spec from an older version
+        return None, True
 
 
 def forget_settings_widgets() -> None:
@@ -145,11 +158,18 @@ def load_from_url() -> None:
 def sync_url(design: dict) -> str:
     """Writes the current design into the page URL (so a reload keeps it); returns the token.
 
+    The blog's unedited design is the default, so it leaves ``design`` out of the URL.
+
     Only ``design`` is touched: ``lang`` (written by the frame) is written again with it, so the
     tab's URL keeps it; the visitor id never goes into the URL.
     """
     token = designs.encode(design)
-    if st.query_params.get(URL_KEY) != token:
+    default = designs.default_design("blog")
+    if (design.get("spec"), design.get("settings")) == (default["spec"], default["settings"]):
+        # The blog's own design needs no link: "Reset to the blog's" leaves a clean address.
+        if URL_KEY in st.query_params:
+            del st.query_params[URL_KEY]
+    elif st.query_params.get(URL_KEY) != token:
         st.query_params[URL_KEY] = token
     keep = {LANG_KEY: current_language()}
     for key, value in keep.items():

@@ -117,14 +117,8 @@ def rule_text(violation: ws.Violation) -> str:
 
 
 def duration(seconds) -> str:
-    """``75`` -> ``1 min 15 s``."""
-    seconds = round(float(seconds or 0))
-    minutes, rest = divmod(seconds, 60)
-    if minutes and rest:
-        return t("workshop.duration.min_s", m=minutes, s=rest)
-    if minutes:
-        return t("workshop.duration.min", m=minutes)
-    return t("workshop.duration.s", s=rest)
+    """``75`` -> ``1 min 15 s`` (:func:`cnn_core.locales.format_duration`)."""
+    return locales.format_duration(round(float(seconds or 0)), _lang())
 
 
 def challenge_text(challenge: ws.Challenge) -> str:

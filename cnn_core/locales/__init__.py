@@ -163,6 +163,41 @@ def _is_missing(value) -> bool:
         return False
 
 
+def format_duration(seconds, lang: str, *, rough: bool = False) -> str:
+    """Writes a duration for people: the ONE duration formatter of the app.
+
+    Args:
+        seconds: a number of seconds; ``None``, NaN or infinity is "not known yet".
+        lang: ``"pt"`` or ``"en"``.
+        rough: for estimates: whole minutes past 90 s and hours with one decimal past 90 min
+            (``12 min``, ``3,5 h``); otherwise clock-like (``2 min 05 s``, ``1 h 05 min``).
+
+    Returns:
+        E.g. ``"45 s"``, ``"2 min 05 s"``, ``"1 h 05 min"``, or ``"calculando…"`` when unknown.
+    """
+    try:
+        seconds = float(seconds)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        return t("duration.unknown", lang)
+    seconds = max(0.0, seconds)
+    if rough:
+        if seconds < 90:
+            return t("duration.s", lang, n=format_number(round(seconds), lang))
+        if seconds < 90 * 60:
+            return t("duration.min", lang, n=format_number(round(seconds / 60), lang))
+        if seconds < 48 * 3600:
+            return t("duration.h", lang, n=format_number(seconds / 3600, lang, 1, trim=True))
+        return t("duration.days", lang, n=format_number(seconds / 86400, lang, 0))
+    whole = round(seconds)
+    if whole < 60:
+        return t("duration.s", lang, n=whole)
+    if whole < 3600:
+        return t("duration.min_s", lang, m=whole // 60, s=f"{whole % 60:02d}")
+    return t("duration.h_min", lang, h=whole // 3600, m=f"{whole // 60 % 60:02d}")
+
+
 def format_number(
     value,
     lang: str,

@@ -19,6 +19,10 @@ STRINGS = {
         "pt": "Só as primeiras {n} imagens de treino.",
         "en": "Only the first {n} training images.",
     },
+    "trainp.settings_line_budget": {
+        "pt": "{dataset} · {optimizer}, taxa de aprendizado {lr} · lotes de {batch} imagens.",
+        "en": "{dataset} · {optimizer}, learning rate {lr} · batches of {batch} images.",
+    },
     "trainp.settings_budget": {
         "pt": "O treino encerra depois de {time}.",
         "en": "Stops after {time}.",
@@ -49,7 +53,24 @@ STRINGS = {
     },
     "trainp.run_title": {"pt": "Treino", "en": "Training"},
     "trainp.start": {"pt": "Treinar esta rede", "en": "Train this network"},
-    "trainp.quick_demo": {"pt": "Demonstração rápida", "en": "Quick demo"},
+    "trainp.quick_demo": {
+        "pt": "Demonstração rápida (menos de um minuto)",
+        "en": "Quick demo (under a minute)",
+    },
+    "trainp.own_title": {
+        "pt": "**Ou treine a rede acima**, com as configurações dela:",
+        "en": "**Or train the network above**, with its own settings:",
+    },
+    "trainp.expected": {
+        "pt": "Neste servidor, deve levar cerca de {time} (teste incluído).",
+        "en": "On this server it should take about {time} (test included).",
+    },
+    "trainp.confirm.text": {
+        "pt": "Este treino deve levar cerca de {time} neste servidor, e ocupa o treino do servidor enquanto isso. Começar mesmo assim?",
+        "en": "This run should take about {time} on this server, and holds the server's training while it runs. Start it anyway?",
+    },
+    "trainp.confirm.yes": {"pt": "Sim, começar o treino", "en": "Yes, start training"},
+    "trainp.confirm.no": {"pt": "Não, voltar", "en": "No, go back"},
     "trainp.quick_demo_help": {
         "pt": "Demonstração rápida: uma rede moderna feita para treinar rápido (“{name}”). {text}",
         "en": "Quick demo: a modern network built to train fast (“{name}”). {text}",
@@ -126,10 +147,6 @@ STRINGS = {
         "pt": "Parar vale a partir do próximo lote e mantém o que a rede já aprendeu.",
         "en": "Stopping takes effect from the next batch and keeps what the network has learned.",
     },
-    "trainp.time.seconds": {"pt": "{s} s", "en": "{s} s"},
-    "trainp.time.minutes": {"pt": "{m} min {s} s", "en": "{m} min {s} s"},
-    "trainp.time.hours": {"pt": "{h} h {m} min", "en": "{h} h {m} min"},
-    "trainp.time.unknown": {"pt": "calculando…", "en": "estimating…"},
     # Charts
     "trainp.chart.loss": {"pt": "Perda (quanto menor, melhor)", "en": "Loss (lower is better)"},
     "trainp.chart.accuracy": {
@@ -142,6 +159,31 @@ STRINGS = {
     "trainp.curve.batch": {"pt": "treino (por lote)", "en": "training (per batch)"},
     "trainp.curve.train": {"pt": "treino (por época)", "en": "training (per epoch)"},
     "trainp.curve.val": {"pt": "validação (por época)", "en": "validation (per epoch)"},
+    "trainp.curve.val_sample": {
+        "pt": "validação (amostra de {n} imagens)",
+        "en": "validation (sample of {n} images)",
+    },
+    "trainp.axis.images": {
+        "pt": "imagens vistas no treino",
+        "en": "training images seen",
+    },
+    "trainp.caption.images": {"pt": "Depois de {images} imagens:", "en": "After {images} images:"},
+    "trainp.caption.train_loss": {
+        "pt": "perda {value} no treino.",
+        "en": "loss {value} on training.",
+    },
+    "trainp.caption.train_accuracy": {
+        "pt": "acurácia {value} no treino.",
+        "en": "accuracy {value} on training.",
+    },
+    "trainp.caption.val_loss": {
+        "pt": "Validação (amostra de {n} imagens): perda {value}.",
+        "en": "Validation (sample of {n} images): loss {value}.",
+    },
+    "trainp.caption.val_accuracy": {
+        "pt": "Validação (amostra de {n} imagens): acurácia {value}.",
+        "en": "Validation (sample of {n} images): accuracy {value}.",
+    },
     "trainp.caption.loss": {
         "pt": "Época {epoch}: perda {train} no treino e {val} na validação.",
         "en": "Epoch {epoch}: loss {train} on training and {val} on validation.",
@@ -193,6 +235,11 @@ STRINGS = {
     "trainp.col.batch": {"pt": "Lote", "en": "Batch"},
     "trainp.col.augment": {"pt": "Aumento de dados", "en": "Augmentation"},
     "trainp.col.epochs": {"pt": "Épocas", "en": "Epochs"},
+    "trainp.col.epochs_of": {"pt": "{done} de {planned}", "en": "{done} of {planned}"},
+    "trainp.col.epochs_part": {
+        "pt": "{full} + {batches} lotes",
+        "en": "{full} + {batches} batches",
+    },
     "trainp.col.status": {"pt": "Situação", "en": "Status"},
     "trainp.col.val_acc": {"pt": "Acurácia (validação)", "en": "Accuracy (validation)"},
     "trainp.col.test_acc": {"pt": "Acurácia (teste)", "en": "Accuracy (test)"},
@@ -267,8 +314,8 @@ STRINGS = {
     },
     "trainp.choose": {"pt": "Escolha…", "en": "Choose…"},
     "trainp.progress_budget": {
-        "pt": "Tempo do treino: {used} de {budget} · época {epoch} de {epochs}, lote {batch} de {batches}",
-        "en": "Time budget: {used} of {budget} · epoch {epoch} of {epochs}, batch {batch} of {batches}",
+        "pt": "Tempo do treino: {used} de {budget} · {images} imagens vistas",
+        "en": "Time budget: {used} of {budget} · {images} images seen",
     },
     "trainp.progress.finishing": {
         "pt": "O tempo do treino acabou ({budget}): terminando o lote em andamento e medindo a rede…",

@@ -470,6 +470,7 @@ def continue_training(
     state.epoch_log = [e for e in info.epoch_log if not e.get("partial")]
     metrics = _runs.read_json(info.path / "metrics.json", {}) or {}
     state.batch_log = list(metrics.get("batch_log", []))
+    state.val_log = list(metrics.get("val_log", []))
     state.stride = max(1, _stride_of(state.batch_log))
     handle = LocalRunHandle(run_id, owner, info.path, state)
     resume = Resume(initial_epoch=len(state.epoch_log), extra_epochs=extra_epochs)

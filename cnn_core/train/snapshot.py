@@ -83,6 +83,9 @@ class Snapshot:
         evaluation: test-set scores when the run ended (``Evaluation.to_dict()``) or ``None``.
         queue_position: 1-based place in line while ``waiting``, else ``None``.
         tags: the small dict of strings the run was started with (e.g. a lesson's name).
+        val_log: early validation points between epoch ends, ``{step, images, epoch,
+            val_loss, val_accuracy, sample}`` (a fixed sample of the validation images), so the
+            validation curve starts within seconds; epoch ends score the full set (``epoch_log``).
     """
 
     run_id: str
@@ -103,6 +106,7 @@ class Snapshot:
     evaluation: dict | None = None
     queue_position: int | None = None
     tags: dict = field(default_factory=dict)
+    val_log: list = field(default_factory=list)
 
     @property
     def done(self) -> bool:
@@ -146,6 +150,7 @@ class RunState:
         self.evaluation: dict | None = None
         self.queue_position: int | None = None
         self.tags: dict = dict(tags or {})
+        self.val_log: list = []
         self.stride = 1
 
     def update(self, **changes) -> None:
@@ -177,9 +182,14 @@ class RunState:
             self.epoch_log.append(dict(entry))
 
     def metrics(self) -> dict:
-        """The logs as saved in ``metrics.json``: ``{"epoch_log": [...], "batch_log": [...]}``."""
+        """The logs as saved in ``metrics.json``: ``{"epoch_log": [...], "batch_log": [...],
+        "val_log": [...]}``."""
         with self.lock:
-            return {"epoch_log": list(self.epoch_log), "batch_log": list(self.batch_log)}
+            return {
+                "epoch_log": list(self.epoch_log),
+                "batch_log": list(self.batch_log),
+                "val_log": list(self.val_log),
+            }
 
     def snapshot(self) -> Snapshot:
         """Returns a :class:`Snapshot` copy (never blocks on training for long)."""
@@ -207,4 +217,5 @@ class RunState:
                 evaluation=self.evaluation,
                 queue_position=self.queue_position,
                 tags=dict(self.tags),
+                val_log=list(self.val_log),
             )

@@ -38,6 +38,15 @@ __all__ = ["LoopState", "Resume", "failure_message", "run_training"]
 VAL_BATCH = 100
 # Batches whose speed is averaged for images per second.
 SPEED_WINDOW = 30
+# Early validation: a fixed sample of the validation split is scored between epochs, so the
+# validation curve appears within seconds even when a run never finishes an epoch. It runs when
+# the training time since the last one reaches EARLY_VAL_EVERY_S and 1/EARLY_VAL_SHARE times what
+# the last one cost (so it takes under 5% of training); the full set is still scored at epoch ends.
+EARLY_VAL_IMAGES = 500
+EARLY_VAL_EVERY_S = 3.0
+EARLY_VAL_SHARE = 0.05
+# Points kept in the val_log (older ones thinned out, as the batch log does).
+MAX_VAL_POINTS = 300
 
 
 @dataclass(frozen=True)
@@ -93,10 +102,65 @@ class LoopState:
     # Forward-pass seconds per image, from the last validation (or guessed from training speed).
     forward_s: float | None = None
     measured_forward: bool = False
+    # Early validation (see EARLY_VAL_*): the sample, when the last one ended, what it cost.
+    early_val: tuple | None = None
+    early_val_half: np.ndarray | None = None
+    early_val_after: float = 0.0
+    early_val_cost: float = 0.0
+    val_log: list = field(default_factory=list)
 
     def test_reserve(self) -> float:
         """Seconds to keep for the final test under the cap (0 without one)."""
         return reserve_for_test_s(self.n_test, self.forward_s, self.cap.max_run_s)
+
+    def early_val_due(self, train_s: float) -> bool:
+        """Whether enough training passed since the last early validation (see EARLY_VAL_*)."""
+        if self.early_val is None or self.capped or self.time_up:
+            return False
+        wait = max(EARLY_VAL_EVERY_S, self.early_val_cost / EARLY_VAL_SHARE)
+        if train_s - self.early_val_after < wait:
+            return False
+        # Under the host's cap, never at the final test's expense.
+        return not self.cap.capped or self.cap.left() - self.test_reserve() > 10 * wait
+
+
+def _early_sample(x_val, y_val, seed: int) -> tuple | None:
+    """A fixed random sample of the validation images (the same for the whole run)."""
+    if x_val is None or not len(x_val):
+        return None
+    n = min(EARLY_VAL_IMAGES, len(x_val))
+    pick = np.sort(np.random.default_rng(seed).choice(len(x_val), n, replace=False))
+    return x_val[pick], np.asarray(y_val).reshape(-1)[pick]
+
+
+def _early_validation(model, loop: LoopState, control: RunControl, step: int, images: int):
+    """Scores the early-validation sample and reports the point in ``val_log``."""
+    from cnn_core.evaluate import evaluate_probs, predict_probs
+
+    x, y = loop.early_val
+    judge, half = model, False
+    if loop.clock.small:  # on half-size images still: judged as at epoch ends
+        if loop.early_val_half is None:
+            loop.early_val_half = half_size(x)
+        if loop.any_size is None:
+            loop.any_size = any_size_twin(model)
+        x, judge, half = loop.early_val_half, loop.any_size, True
+    probs = predict_probs(judge, x, batch_size=VAL_BATCH)
+    ev = evaluate_probs(probs, y, num_classes=probs.shape[1])
+    point = {
+        "step": step,
+        "images": images,
+        "epoch": loop.epoch + 1,
+        "val_loss": ev.loss,
+        "val_accuracy": ev.accuracy,
+        "sample": len(y),
+    }
+    if half:
+        point["half_size"] = True
+    loop.val_log.append(point)
+    if len(loop.val_log) > MAX_VAL_POINTS:
+        loop.val_log = loop.val_log[::2]
+    control.report(val_log=list(loop.val_log))
 
 
 def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState):
@@ -187,6 +251,20 @@ def _make_callback(control: RunControl, settings: TrainSettings, loop: LoopState
                 self.model.stop_training = True
             elif control.should_stop():
                 self.model.stop_training = True
+            last_of_epoch = batch + 1 >= loop.steps  # the full validation comes next
+            if (
+                not self.model.stop_training
+                and not last_of_epoch
+                and loop.early_val_due(train_time)
+            ):
+                t_val = time.perf_counter()
+                images = step * settings.batch_size
+                _early_validation(self.model, loop, control, step, images)
+                done = time.perf_counter()
+                loop.early_val_cost = done - t_val
+                loop.val_seconds += loop.early_val_cost
+                loop.early_val_after = done - loop.t0 - loop.val_seconds
+                loop.window = [(done, done_images)]  # its time is not training speed
 
         def on_epoch_end(self, epoch, logs=None):
             if loop.diverged:
@@ -366,6 +444,8 @@ def run_training(
             deadline=control.deadline(),
             cap=cap,
             n_test=len(data.x_test),
+            early_val=_early_sample(data.x_val, data.y_val, settings.seed),
+            val_log=list(getattr(control.snapshot(), "val_log", None) or []),
         )
         control.report(batches_per_epoch=steps, epochs=epochs, epoch=initial_epoch)
         control.started(precision)

@@ -28,6 +28,9 @@ from cnn_core.train.snapshot import ACTIVE_STATUSES
 MODULE = f"{__name__}:ENGINE"
 
 BATCHES_PER_EPOCH = 4
+# Like the real engine's early validation: a sample of the validation set between epoch ends.
+VAL_EVERY = 2
+VAL_SAMPLE = 500
 _LOCK = threading.Lock()
 _RUNS: dict[str, _Run] = {}
 _COUNTER = [0]
@@ -71,6 +74,7 @@ class _Run:
     message_key: str | None = None
     message_args: dict = field(default_factory=dict)
     position: int | None = None  # place in line while waiting
+    val_log: list = field(default_factory=list)  # early validation, every VAL_EVERY batches
 
 
 class RunHandle:
@@ -112,6 +116,7 @@ class RunHandle:
                 evaluation=run.info.evaluation,
                 tags=dict(run.info.tags),
                 queue_position=run.position if waiting else None,
+                val_log=list(run.val_log),
             )
 
     def stop(self) -> None:
@@ -253,6 +258,17 @@ def advance(batches: int = 1) -> None:
                     info.model_saved = False  # it failed before saving anything
                     run.message_key = FAIL_KEY
                     break
+                if run.step % VAL_EVERY == 0 and run.step % BATCHES_PER_EPOCH:
+                    run.val_log.append(
+                        {
+                            "step": run.step,
+                            "images": run.step * int(info.settings.get("batch_size", 32)),
+                            "epoch": run.step // BATCHES_PER_EPOCH + 1,
+                            "val_loss": loss * 1.15,
+                            "val_accuracy": acc * 0.85,
+                            "sample": VAL_SAMPLE,
+                        }
+                    )
                 budget = info.settings.get("time_budget_s")
                 if run.script == "capped" and run.step >= 3:  # the host's cap ended it
                     _log_partial(run, loss, acc)

@@ -13,9 +13,10 @@ from cnn_core.data import class_names, load_sample
 from cnn_core.images import ImageError, prepare_image
 from tests.conftest import app_test
 from ui import classify as cl
+from ui import models
 
 PAGE = "pages/10_classify.py"
-UNTRAINED = cl.ModelChoice("untrained", cl.UNTRAINED_PRESET, "cifar10")
+UNTRAINED = models.untrained_choice()
 
 
 def png(color=(200, 30, 30), size=(64, 48), pattern=False) -> bytes:
@@ -138,7 +139,7 @@ def test_opens_with_the_best_shipped_model_for_the_dataset(lang, dataset):
     at.run()
     assert not at.exception, texts(at.exception)
     best = best_pretrained(dataset or "cifar10")
-    assert at.selectbox(key="classify_model").value == f"pretrained:{best.name}:{best.epochs}"
+    assert at.selectbox(key="classify_model").value == f"pre:{best.name}"
     picker = at.selectbox(key="classify_model")
     shown = picker.proto.options[picker.index]
     assert title(best.name, lang) in shown
@@ -281,10 +282,10 @@ def _trained_mnist_run(runs_dir) -> str:
 def test_a_run_of_this_visitor_is_offered_and_used_with_one_channel(tmp_path, monkeypatch):
     monkeypatch.setenv("CNN_STUDIO_RUNS", str(tmp_path))
     run_id = _trained_mnist_run(tmp_path)
-    choices = cl.model_choices(OWNER)
+    choices = models.model_choices(OWNER)
     run_choice = next(c for c in choices if c.kind == "run")
     assert (run_choice.name, run_choice.dataset, run_choice.epochs) == (run_id, "mnist", 1)
-    assert all(c.kind != "run" for c in cl.model_choices("someone-else-0123456789"))
+    assert all(c.kind != "run" for c in models.model_choices("someone-else-0123456789"))
 
     # A dark digit on white paper: the page offers to invert it, as MNIST digits are light on
     # black, and switches the toggle on by itself.

@@ -103,7 +103,7 @@ def test_blog_line_per_class_and_confusion_match_cnn_core(data_dir, lang):
 
 
 def test_a_clicked_cell_moves_the_selectboxes():
-    from ui.training import clicked_cell
+    from ui.evaluate import clicked_cell
 
     event = {"selection": {"points": [{"x": 3, "y": 5, "curve_number": 1}]}}
     assert clicked_cell(event) == (5, 3)

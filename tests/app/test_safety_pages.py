@@ -122,12 +122,10 @@ def test_error_details_are_hidden_in_the_config():
 
 def test_too_many_photos_are_cut_to_the_limit_with_a_message():
     from cnn_core.images import MAX_FILES_PER_PAGE
-    from ui import classify as cl
+    from ui import models
 
     at = app_test("pages/10_classify.py", "en", timeout=240)
-    at.session_state["classify_model"] = cl.ModelChoice(
-        "untrained", cl.UNTRAINED_PRESET, "cifar10"
-    ).key
+    at.session_state["classify_model"] = models.untrained_choice().key
     at.run()
     photos = []
     for i in range(MAX_FILES_PER_PAGE + 3):
@@ -142,9 +140,9 @@ def test_too_many_photos_are_cut_to_the_limit_with_a_message():
 
 
 def test_the_train_page_shows_an_admission_refusal_with_its_fix():
-    from ui import training
+    from ui import train_common
 
     err = admission.AdmissionError("num_classes", classes=100, dataset="cifar10", expected=10)
-    text = training._reason(err)
-    lang = training.current_language()
+    text = train_common.reason_text(err)
+    lang = train_common.current_language()
     assert text == f"{err.message(lang)} {err.fix(lang)}"

@@ -54,6 +54,15 @@ def no_errors(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def start_design(at):
+    """Clicks "Train this network" and, for a long run, says yes to the confirmation."""
+    at.button(key="train_start").click().run()
+    no_errors(at)
+    if [b for b in at.button if b.key == "train_confirm_start"]:
+        at.button(key="train_confirm_start").click().run()
+    return at
+
+
 def start_quick(at):
     at.button(key="train_quick").click().run()
     no_errors(at)
@@ -80,25 +89,44 @@ def test_live_update_follows_the_engine():
     fe.advance(3)
     at.run()
     loss, acc = fe._curve(3)
+    val_loss, val_acc = fe._curve(2)  # the early validation point after batch 2
     captions = texts(at.caption)
-    assert locales.t("trainp.caption.batch", "en", step=3, value=f"{loss:.3f}") in captions
-    assert locales.t("trainp.caption.batch", "en", step=3, value=f"{100 * acc:.1f}%") in captions
+    # Shorter than an epoch so far: counted in images seen (3 batches of 32), not "0.75 epoch".
+    images = locales.t("trainp.caption.images", "en", images="96")
+    val = locales.t("trainp.caption.val_loss", "en", value=f"{val_loss * 1.15:.3f}", n="500")
+    train = locales.t("trainp.caption.train_loss", "en", value=f"{loss:.3f}")
+    assert f"{images} {train} {val}" in captions
+    val = locales.t(
+        "trainp.caption.val_accuracy", "en", value=f"{100 * val_acc * 0.85:.1f}%", n="500"
+    )
+    train = locales.t("trainp.caption.train_accuracy", "en", value=f"{100 * acc:.1f}%")
+    assert f"{images} {train} {val}" in captions
     loss_fig = next(
         f
         for f in figures(at)
         if f["layout"]["title"]["text"] == locales.t("trainp.chart.loss", "en")
     )
-    per_batch = loss_fig["data"][0]
+    per_batch, early = loss_fig["data"][:2]
     assert per_batch["y"] == pytest.approx([fe._curve(s)[0] for s in (1, 2, 3)])
-    # x is in epochs: batch 3 of 4 is three quarters into epoch 1.
-    assert per_batch["x"][-1] == pytest.approx(3 / fe.BATCHES_PER_EPOCH)
+    assert per_batch["x"] == [32, 64, 96]
+    assert loss_fig["layout"]["xaxis"]["title"]["text"] == locales.t("trainp.axis.images", "en")
+    # The validation curve is there before the first epoch ends.
+    assert early["name"] == locales.t("trainp.curve.val_sample", "en", n="500")
+    assert early["x"] == [64] and early["y"] == pytest.approx([val_loss * 1.15])
 
-    fe.advance(1)  # completes epoch 1 -> per-epoch points appear
+    fe.advance(1)  # completes epoch 1 -> per-epoch points appear, the axis counts epochs
     at.run()
-    loss, acc = fe._curve(4)
+    loss, _ = fe._curve(4)
     assert locales.t(
         "trainp.caption.loss", "en", epoch=1, train=f"{loss:.3f}", val=f"{loss * 1.1:.3f}"
     ) in texts(at.caption)
+    loss_fig = next(
+        f
+        for f in figures(at)
+        if f["layout"]["title"]["text"] == locales.t("trainp.chart.loss", "en")
+    )
+    assert loss_fig["layout"]["xaxis"]["title"]["text"] == locales.t("trainp.axis.epoch", "en")
+    assert loss_fig["data"][0]["x"][-1] == pytest.approx(1.0)
 
 
 def test_stop_keeps_the_run_and_shows_stopped():
@@ -147,7 +175,7 @@ def test_failed_run_gives_the_reason_without_traceback():
 def test_busy_slot_offers_retry_and_starts_nothing():
     fe.busy = True
     at = open_train()
-    at.button(key="train_start").click().run()
+    start_design(at)
     no_errors(at)
     assert locales.t("trainp.state.busy", "en") in texts(at.warning)
     assert fe.list_runs(VID) == []
@@ -220,8 +248,8 @@ def test_design_from_build_page_is_what_trains():
     at.session_state["design"] = {"spec": TINY_SPEC, "settings": settings}
     at.run()
     no_errors(at)
-    assert not [b for b in at.button if b.key == "train_quick"]
-    at.button(key="train_start").click().run()
+    assert at.button(key="train_quick")  # the short first run stays the main action
+    start_design(at)
     run = fe.list_runs(VID)[0]
     assert run.spec["name"] == "tiny" and run.settings["epochs"] == 7
     assert run.settings["optimizer"] == "sgd_momentum"
@@ -364,7 +392,7 @@ def test_reload_restores_the_design_from_the_url(lang):
     title = locales.t("spec.preset.lenet.title", lang)
     assert any(m.startswith(f"**{title}**") for m in texts(at.markdown))
     assert at.query_params["design"] == encode(design)
-    at.button(key="train_start").click().run()
+    start_design(at)
     assert fe.list_runs(VID)[0].spec == design["spec"]
 
 
@@ -440,6 +468,7 @@ def test_progress_bar_and_text_tell_the_same_story():
         "en",
         used="2 s",
         budget="30 s",
+        images="64",
         epoch=1,
         epochs=1,
         batch=2,
@@ -463,6 +492,7 @@ def test_time_budget_used_up_says_it_is_finishing():
             "pt",
             used="12 s",
             budget="30 s",
+            images="32",
             epoch=1,
             epochs=1,
             batch=1,

@@ -7,7 +7,14 @@ import pytest
 from cnn_core import locales
 from cnn_core.scheduler import OwnerBusyError
 from tests.app import fake_engine as fe
-from tests.app.test_train_page import fake_engine, no_errors, open_train, start_quick, texts
+from tests.app.test_train_page import (
+    fake_engine,
+    no_errors,
+    open_train,
+    start_design,
+    start_quick,
+    texts,
+)
 
 __all__ = ["fake_engine"]  # the autouse fixture: the pages get the fake engine
 
@@ -27,7 +34,7 @@ def test_a_full_host_puts_the_run_in_line_with_place_and_wait(lang, monkeypatch)
     monkeypatch.setenv("CNN_STUDIO_TRAIN_SLOTS", "1")
     fe.waiting_ahead, fe.waiting_eta_s = 2, 125.0
     at = start_quick(open_train(lang))
-    wait = locales.t("trainp.time.minutes", lang, m=2, s="05")
+    wait = locales.format_duration(125, lang)
     assert locales.t("queue.page.waiting", lang, position="2", wait=wait) in texts(at.info)
     assert locales.t("queue.page.waiting_help", lang, slots="1") in texts(at.caption)
     assert at.button(key="train_cancel")
@@ -41,7 +48,7 @@ def test_a_full_host_puts_the_run_in_line_with_place_and_wait(lang, monkeypatch)
     fe.let_in()
     at.run()
     no_errors(at)
-    wait = locales.t("trainp.time.seconds", lang, s=40)
+    wait = locales.format_duration(40, lang)
     assert locales.t("queue.page.waiting", lang, position="1", wait=wait) in texts(at.info)
     # Its turn: the run starts by itself and the page follows it.
     fe.let_in()
@@ -87,7 +94,7 @@ def test_a_second_run_of_the_same_visitor_is_refused_in_their_language(monkeypat
 
     monkeypatch.setattr(fe, "start_training", refuse)
     at = open_train("pt")
-    at.button(key="train_start").click().run()
+    start_design(at)
     no_errors(at)
     assert any(locales.t("queue.error.owner_busy", "pt") in m for m in texts(at.error))
 
@@ -110,7 +117,7 @@ def test_a_run_ended_by_the_cap_says_why_and_that_its_test_was_a_sample(lang):
 def test_the_cap_is_announced_under_the_start_buttons(monkeypatch):
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "300")
     at = open_train()
-    limit = locales.t("trainp.time.minutes", "en", m=5, s="00")
+    limit = locales.format_duration(300, "en")
     assert locales.t("queue.page.cap_note", "en", limit=limit) in texts(at.caption)
     monkeypatch.setenv("CNN_STUDIO_MAX_RUN_S", "off")
     at = open_train()

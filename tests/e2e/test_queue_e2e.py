@@ -22,7 +22,7 @@ def test_a_second_visitor_waits_in_line_keeps_the_place_and_can_leave(page, brow
     page.set_default_timeout(90_000)  # a shared machine may be slow to import TensorFlow
     # Visitor A trains a long run (40,000 images, 3 epochs): the only slot is taken.
     _train_design(page, app_url, _design(filters=32, train_size=40000, epochs=3))
-    page.get_by_text(re.compile(r"^Batch \d+:")).first.wait_for()
+    page.get_by_text(re.compile(r"^After [\d,]+ images:")).first.wait_for()  # inside epoch 1
 
     other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
     try:

@@ -67,7 +67,7 @@ def test_train_watch_the_curves_then_stop_a_second_run(page, app_url):
     deadline = time.monotonic() + 150
     while time.monotonic() < deadline and not finished.count():
         for caption in page.locator('[data-testid="stCaptionContainer"]').all_inner_texts():
-            if caption.startswith(("Batch ", "Epoch ")):
+            if caption.startswith(("Batch ", "After ", "Epoch ")):
                 seen.add(caption)
         page.wait_for_timeout(300)
     assert finished.count(), "the run did not finish"
@@ -97,7 +97,8 @@ def test_train_watch_the_curves_then_stop_a_second_run(page, app_url):
 
     # A second, longer run, stopped mid-epoch (same visitor: the cookie, not the URL, says so).
     _train_design(page, app_url, _design(filters=32, train_size=40000, epochs=3))
-    page.get_by_text(re.compile(r"^Batch \d+:")).first.wait_for()
+    # Inside the first epoch the curves count images seen.
+    page.get_by_text(re.compile(r"^After [\d,]+ images:")).first.wait_for()
     page.get_by_role("button", name=_text("trainp.stop")).click()
     # Stopped inside epoch 1 (of 1,250 batches): one sentence says so, with how far it got.
     page.get_by_text(re.compile(r"^You stopped training during epoch 1[.,]")).wait_for()
