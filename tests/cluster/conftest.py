@@ -14,7 +14,6 @@ import os
 import pytest
 
 from tests.conftest import IN_CI
-from tests.e2e.conftest import browser, page  # noqa: F401 -- the browser test's fixtures
 
 
 def need_ray() -> None:

@@ -72,15 +72,23 @@ def wait_for(handle, predicate, timeout=240.0):
 
 def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_path, small_data):
     eng = engine(ray_cluster, tmp_path, small_data)
-    handle = eng.start(TINY, settings(), owner="ana", tags={"lesson": "ray"})
-    first = wait_for(handle, lambda s: s.status == "running" and s.batch >= 1)
-    later = wait_for(handle, lambda s: s.epoch == 2 and s.batch >= 2)
-    assert later.batch_log[-1]["step"] > first.batch_log[-1]["step"]  # live, batch by batch
+    # Small batches: 24 steps, so the run lasts long enough to be watched while it trains.
+    handle = eng.start(TINY, settings(batch_size=25), owner="ana", tags={"lesson": "ray"})
+    seen: set[int] = set()
+
+    def watch(snap) -> bool:
+        if snap.status == "running" and snap.batch_log:
+            seen.add(snap.batch_log[-1]["step"])
+        return snap.done
+
+    wait_for(handle, watch)
+    # Live, batch by batch: the page saw the run at several steps before it ended.
+    assert len(seen - {24}) >= 2, sorted(seen)
     assert handle.join(240)
     snap = handle.snapshot()
     assert snap.status == "finished", (snap.message_key, snap.message_args)
     assert [e["epoch"] for e in snap.epoch_log] == [1, 2]
-    assert snap.batches_per_epoch == 6 and len(snap.batch_log) == 12  # 300 images / 50
+    assert snap.batches_per_epoch == 12 and len(snap.batch_log) == 24  # 300 images / 25
     assert snap.progress == 1.0 and snap.elapsed_s > 0 and snap.tags == {"lesson": "ray"}
     # It trained in another process (a Ray worker), not in this one.
     assert handle.where and handle.where["pid"] != os.getpid()

@@ -14,27 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, ROOT, real_data_dir
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-
-def _chromium_path() -> str | None:
-    for candidate in (os.environ.get("CNN_STUDIO_CHROMIUM"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
+# The browser and its flags are the whole session's (tests/conftest.py): one Playwright instance
+# for the browser tests here and the Ray browser test in tests/cluster.
+from tests.conftest import CHROMIUM_ARGS, ROOT, need, real_data_dir  # noqa: F401
 
 # The running server's runs folder (set by ``app_url``), for tests that prepare runs in it.
 _SERVER: dict[str, Path] = {}
@@ -46,17 +28,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _need(condition: bool, reason: str) -> None:
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """Starts the app once for the whole test session and returns its base URL."""
-    _need(real_data_dir() is not None, "real datasets not found (set CNN_STUDIO_DATA)")
+    need(real_data_dir() is not None, "real datasets not found (set CNN_STUDIO_DATA)")
     port = _free_port()
     runs = tempfile.mkdtemp(prefix="cnn-studio-e2e-runs-")
     _SERVER["runs"] = Path(runs)
@@ -118,27 +93,6 @@ def app_url():
 def app_runs_dir(app_url) -> Path:
     """The runs folder (``CNN_STUDIO_RUNS``) of the server behind ``app_url``."""
     return _SERVER["runs"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    chromium = _chromium_path()
-    _need(chromium is not None, "Chromium not found (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
 
 
 def wait_for_app(page, timeout: float = 60_000) -> None:
