@@ -72,8 +72,10 @@ def wait_for(handle, predicate, timeout=240.0):
 
 def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_path, small_data):
     eng = engine(ray_cluster, tmp_path, small_data)
-    # Small batches: 24 steps, so the run lasts long enough to be watched while it trains.
-    handle = eng.start(TINY, settings(batch_size=25), owner="ana", tags={"lesson": "ray"})
+    # 10 epochs of 12 small batches: long enough (a second or more) to be watched while it trains.
+    handle = eng.start(
+        TINY, settings(batch_size=25, epochs=10), owner="ana", tags={"lesson": "ray"}
+    )
     seen: set[int] = set()
 
     def watch(snap) -> bool:
@@ -83,19 +85,19 @@ def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_pat
 
     wait_for(handle, watch)
     # Live, batch by batch: the page saw the run at several steps before it ended.
-    assert len(seen - {24}) >= 2, sorted(seen)
+    assert len(seen - {120}) >= 2, sorted(seen)
     assert handle.join(240)
     snap = handle.snapshot()
     assert snap.status == "finished", (snap.message_key, snap.message_args)
-    assert [e["epoch"] for e in snap.epoch_log] == [1, 2]
-    assert snap.batches_per_epoch == 12 and len(snap.batch_log) == 24  # 300 images / 25
+    assert [e["epoch"] for e in snap.epoch_log] == list(range(1, 11))
+    assert snap.batches_per_epoch == 12 and len(snap.batch_log) == 120  # 300 images / 25
     assert snap.progress == 1.0 and snap.elapsed_s > 0 and snap.tags == {"lesson": "ray"}
     # It trained in another process (a Ray worker), not in this one.
     assert handle.where and handle.where["pid"] != os.getpid()
     # The same run store as the in-process backend: Evaluate and Classify read it unchanged.
     info = eng.load_run(handle.run_id, "ana")
     assert info.status == "finished" and info.has_model and info.tags == {"lesson": "ray"}
-    assert [e["epoch"] for e in info.epoch_log] == [1, 2]
+    assert [e["epoch"] for e in info.epoch_log] == list(range(1, 11))
     assert info.evaluation["num_examples"] == 200
     assert [r.run_id for r in eng.list_runs("ana")] == [handle.run_id]
     assert eng.attach("ana") is handle and eng.queue() == []
