@@ -126,7 +126,7 @@ async def _press_quick_demo(page, url: str, timeout_ms: float) -> str:
 
 def queue_place(text: str) -> int | str | None:
     """The place in line a trainer was given, or ``"training"`` when it started at once."""
-    match = re.search(r"(?:place|position)[^\d]{0,40}(\d+)", text, re.IGNORECASE)
+    match = re.search(r"in line[^\d]{0,40}(\d+)", text, re.IGNORECASE)
     if match:
         return int(match.group(1))
     if re.search(r"\btraining\b|\bepoch\b", text, re.IGNORECASE):
