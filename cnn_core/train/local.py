@@ -344,6 +344,38 @@ def _check_tags(tags) -> dict:
     return dict(tags)
 
 
+def check_start(spec: ModelSpec, settings, *, owner: str, tags=None) -> dict[str, str]:
+    """Every check a new run passes before anything is created, for every backend.
+
+    Args:
+        spec: the model design.
+        settings: the ``TrainSettings``.
+        owner: the visitor id.
+        tags: the run's tags.
+
+    Returns:
+        The checked tags.
+
+    Raises:
+        ValueError, TypeError, SpecError, SettingsError, RecipeError, AdmissionError: as for
+            :func:`start_training`.
+    """
+    from cnn_core.spec import summarize
+
+    if not owner or not isinstance(owner, str):
+        raise ValueError("owner must be a non-empty string")
+    if not isinstance(spec, ModelSpec):
+        raise TypeError(f"expected a ModelSpec, got {type(spec).__name__}")
+    tags = _check_tags(tags)
+    settings.check()
+    errors = summarize(spec).errors
+    if errors:
+        raise SpecError(errors)
+    check_recipe(spec, settings)
+    check_admission(spec, settings)
+    return tags
+
+
 def start_training(
     spec: ModelSpec,
     settings: TrainSettings,
@@ -378,19 +410,7 @@ def start_training(
         AdmissionError: if this host will not run it (:func:`cnn_core.admission.check_admission`).
         ValueError: if ``owner`` is empty.
     """
-    from cnn_core.spec import summarize
-
-    if not owner or not isinstance(owner, str):
-        raise ValueError("owner must be a non-empty string")
-    if not isinstance(spec, ModelSpec):
-        raise TypeError(f"expected a ModelSpec, got {type(spec).__name__}")
-    tags = _check_tags(tags)
-    settings.check()
-    errors = summarize(spec).errors
-    if errors:
-        raise SpecError(errors)
-    check_recipe(spec, settings)
-    check_admission(spec, settings)
+    tags = check_start(spec, settings, owner=owner, tags=tags)
     cap = _cap(max_run_s)
     _refuse_second_run(owner)
     prune_runs(runs_dir)

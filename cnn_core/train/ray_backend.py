@@ -43,11 +43,10 @@ import ray
 from cnn_core import runs as _runs
 from cnn_core.admission import check_admission
 from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
-from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.spec import ModelSpec
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.local import LocalControl, load_run_model
 from cnn_core.train.ray_actor import relay_class, task_function
-from cnn_core.train.recipes import check_recipe
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES, QueueEntry, RunState, Snapshot
 from cnn_core.train.worker import failure_message
@@ -278,20 +277,9 @@ class RayEngine:
         tags: dict[str, str] | None = None,
     ) -> RayRunHandle:
         """Starts ``spec`` on the cluster (see :meth:`Engine.start`); returns at once."""
-        from cnn_core.spec import summarize
-        from cnn_core.train.local import _check_tags
+        from cnn_core.train.local import check_start
 
-        if not owner or not isinstance(owner, str):
-            raise ValueError("owner must be a non-empty string")
-        if not isinstance(spec, ModelSpec):
-            raise TypeError(f"expected a ModelSpec, got {type(spec).__name__}")
-        tags = _check_tags(tags)
-        settings.check()
-        errors = summarize(spec).errors
-        if errors:
-            raise SpecError(errors)
-        check_recipe(spec, settings)
-        check_admission(spec, settings)
+        tags = check_start(spec, settings, owner=owner, tags=tags)
         prune_runs(self.runs_dir)
         folder = _runs.create_run_folder(
             owner, spec.to_dict(), settings.to_dict(), self.runs_dir, tags=tags
