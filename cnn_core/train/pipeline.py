@@ -74,13 +74,22 @@ def half_size(images: np.ndarray) -> np.ndarray:
     return (blocks.mean(axis=(2, 4)) + 0.5).astype(np.uint8)
 
 
-def flip_and_crop(xb: np.ndarray, rng: np.random.Generator, pad: int = 4) -> np.ndarray:
-    """Random horizontal flips and ``pad``-pixel crops (reflect padding) of a uint8 batch."""
+def flip_and_crop(
+    xb: np.ndarray, rng: np.random.Generator, pad: int = 4, flip: bool | np.ndarray = True
+) -> np.ndarray:
+    """Horizontal flips and random ``pad``-pixel crops (reflect padding) of a uint8 batch.
+
+    ``flip`` is ``True`` for a random half of the images, ``False`` for none, or a boolean mask
+    saying which images to flip (alternating flips decide it per image and epoch).
+    """
     n, h, w, _ = xb.shape
     padded = np.pad(xb, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="reflect")
     dy = rng.integers(0, 2 * pad + 1, size=n)
     dx = rng.integers(0, 2 * pad + 1, size=n)
-    flip = rng.random(n) < 0.5
+    if flip is True:
+        flip = rng.random(n) < 0.5
+    elif flip is False:
+        flip = np.zeros(n, dtype=bool)
     rows = dy[:, None] + np.arange(h)[None, :]
     cols = dx[:, None] + np.arange(w)[None, :]
     cols = np.where(flip[:, None], cols[:, ::-1], cols)
