@@ -288,7 +288,11 @@ async def protocol_visitor(url: str, index: int, args, results: dict, start_at: 
 async def run_protocol(url: str, args, results: dict) -> None:
     first = _session(url)
     await first.connect(timeout=args.timeout)
-    results["first_run"] = await protocol_quick_demo(first, "first visitor", args, results)
+    if args.idle:  # the baseline: the same visitors with nothing training
+        results["first_run"] = "none (--idle)"
+        await first.open("train", timeout=args.timeout)
+    else:
+        results["first_run"] = await protocol_quick_demo(first, "first visitor", args, results)
     # The first visitor keeps the Train page open all along: its live panel asks for a redraw
     # every second, as the open tab of the browser client does.
     stop = asyncio.Event()
@@ -348,6 +352,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="per step, seconds")
     parser.add_argument(
         "--linger", type=float, default=2.5, help="seconds a trainer keeps the Train page open"
+    )
+    parser.add_argument(
+        "--idle", action="store_true", help="no first run: the same visitors on an idle server"
     )
     parser.add_argument(
         "--client",
