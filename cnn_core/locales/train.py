@@ -49,6 +49,12 @@ STRINGS = {
         "pt": "Você parou o treino na época {epoch}; os pesos aprendidos até aqui foram guardados.",
         "en": "You stopped training in epoch {epoch}; the weights learned so far were kept.",
     },
+    "train.msg.process_lost": {
+        "pt": "O processo que treinava esta rede parou de repente. Os pesos da última época "
+        "completa ({epoch}) foram guardados: você pode continuar o treino a partir deles.",
+        "en": "The process training this network stopped unexpectedly. The weights of the last "
+        "complete epoch ({epoch}) are kept: you can continue training from them.",
+    },
     "train.msg.run_cap": {
         "pt": "O treino chegou ao limite de tempo deste servidor para um treino, na época {epoch}; os pesos aprendidos até aqui foram guardados.",
         "en": "Training reached this server's time limit for one run, in epoch {epoch}; the weights learned so far were kept.",

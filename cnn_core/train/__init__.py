@@ -9,10 +9,11 @@
 Modules: :mod:`~cnn_core.train.settings` (the settings schema and :class:`TrainSettings`),
 :mod:`~cnn_core.train.errors`, :mod:`~cnn_core.train.snapshot` (statuses, :class:`Snapshot`, the
 live state), :mod:`~cnn_core.train.engine` (the :class:`Engine` interface and :func:`get_engine`),
-:mod:`~cnn_core.train.local` (the in-process backend), :mod:`~cnn_core.train.control` (the
-worker seam, :class:`RunControl`), :mod:`~cnn_core.train.worker` (the training loop),
-:mod:`~cnn_core.train.pipeline` (batches), :mod:`~cnn_core.train.recipes`,
-:mod:`~cnn_core.train.optimizers`, :mod:`~cnn_core.train.precision`,
+:mod:`~cnn_core.train.local` (the in-process backend), :mod:`~cnn_core.train.child` (its runs in
+a warm child process), :mod:`~cnn_core.train.relay` (a loop elsewhere, replayed here),
+:mod:`~cnn_core.train.control` (the worker seam, :class:`RunControl`),
+:mod:`~cnn_core.train.worker` (the training loop), :mod:`~cnn_core.train.pipeline` (batches),
+:mod:`~cnn_core.train.recipes`, :mod:`~cnn_core.train.optimizers`, :mod:`~cnn_core.train.precision`,
 :mod:`~cnn_core.train.estimates`, :mod:`~cnn_core.train.cli` (``python -m cnn_core.train``).
 
 Nothing here imports TensorFlow until a run trains, a model loads or an estimate is measured.

@@ -185,8 +185,11 @@ def _engine(args):
     elsewhere = os.environ.get(FAKE_ENGINE_ENV) or os.environ.get(RAY_ADDRESS_ENV)
     if args.backend != "local" and args.runs_dir is None and elsewhere:
         return get_engine()
-    # A terminal is one person's machine: no cap on a run unless CNN_STUDIO_MAX_RUN_S sets one.
-    return LocalEngine(runs_dir=args.runs_dir, max_run_s=max_run_seconds(default=None))
+    # A terminal is one person's machine: no cap on a run unless CNN_STUDIO_MAX_RUN_S sets one,
+    # and one run in a thread (a training child would only add its start-up: no pages to draw).
+    return LocalEngine(
+        runs_dir=args.runs_dir, max_run_s=max_run_seconds(default=None), process=False
+    )
 
 
 def _watch(handle, quiet: bool) -> None:

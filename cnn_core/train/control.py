@@ -3,8 +3,10 @@
 The loop (:func:`cnn_core.train.worker.run_training`) never touches a thread, a slot, a folder or a
 process directly: it talks to a :class:`RunControl`. The in-process backend gives it a control
 over a local :class:`~cnn_core.train.snapshot.RunState` and the run folder
-(:class:`cnn_core.train.local.LocalControl`); a cluster backend gives it one that relays the same
-calls to the driver, so the same loop runs in a local thread or inside a remote actor.
+(:class:`cnn_core.train.local.LocalControl`); a training child process or a cluster backend gives
+it one that records the same calls as events for the process keeping the run store to replay
+(:mod:`cnn_core.train.relay`), so the same loop runs in a local thread, a child process or a
+remote Ray task.
 
 No TensorFlow here.
 """

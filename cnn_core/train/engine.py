@@ -147,13 +147,15 @@ def get_engine() -> Engine:
 
     In order: the object named by ``CNN_STUDIO_FAKE_ENGINE`` (tests); a Ray backend when
     ``CNN_STUDIO_RAY_ADDRESS`` is set (``cnn_core.train.ray_backend.make_engine(address)``,
-    imported only then); else the in-process backend.
+    imported only then); else the in-process backend, training in a child process unless
+    ``CNN_STUDIO_TRAIN_PROCESS=0`` (:mod:`cnn_core.train.child`).
 
     Returns:
         An :class:`Engine`.
 
     Raises:
         EngineUnavailableError: Ray was asked for but is not available.
+        ValueError: if ``CNN_STUDIO_TRAIN_PROCESS`` is set to something other than 1 or 0.
     """
     fake = os.environ.get(FAKE_ENGINE_ENV)
     if fake:
@@ -166,9 +168,11 @@ def get_engine() -> Engine:
             if address:
                 engine = _ray(address)
             else:
+                from cnn_core.train.child import use_child_process
                 from cnn_core.train.local import LocalEngine
 
-                engine = LocalEngine()
+                # The app trains in a niced child process: pages draw without sharing its GIL.
+                engine = LocalEngine(process=use_child_process(default=True))
             _ENGINES[key] = engine
     return engine
 

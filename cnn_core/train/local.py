@@ -8,6 +8,11 @@ owner. Each run may hold its slot for at most ``CNN_STUDIO_MAX_RUN_S`` seconds, 
 (:mod:`cnn_core.train.cap`). Each run lives in a folder of the run store (:mod:`cnn_core.runs`),
 written after every epoch, so a page reload or a restart loses at most the epoch in flight.
 :class:`LocalEngine` wraps these functions as an :class:`~cnn_core.train.engine.Engine`.
+
+With ``process=True`` (the app's engine, ``CNN_STUDIO_TRAIN_PROCESS``) a run's thread does not
+train: it hands the run to a warm, niced training process (:mod:`cnn_core.train.child`) and
+replays its news here, so training never holds this process's GIL while pages draw. Everything
+else (the queue, the cap, the run store and its liveness lock, Stop, Continue) stays here.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import socket
 import threading
 import time
 from pathlib import Path
@@ -26,6 +32,7 @@ from cnn_core.admission import check_admission
 from cnn_core.runs import RunInfo, RunNotFoundError, list_runs, load_run, prune_runs
 from cnn_core.scheduler import Job, OwnerBusyError, Scheduler, estimate_run_seconds, max_run_seconds
 from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.train.child import run_in_child, use_child_process
 from cnn_core.train.control import StateControl
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.recipes import check_recipe
@@ -59,6 +66,9 @@ class LocalRunHandle:
         run_id: the run's id (its folder name).
         owner: the visitor who started it.
         path: the run folder.
+        where: the process training it once it has its slot (``{"host", "pid"}``: a training
+            child's pid, or this process's).
+        stop_seen_step: in a training child, the last step trained when Stop reached it.
     """
 
     def __init__(self, run_id: str, owner: str, path: Path, state: RunState):
@@ -71,6 +81,8 @@ class LocalRunHandle:
         self._scheduler: Scheduler | None = None
         # time.monotonic() value the run must end by (set when it gets its slot), or None.
         self.deadline: float | None = None
+        self.where: dict | None = None
+        self.stop_seen_step: int | None = None
 
     def snapshot(self) -> Snapshot:
         """Returns the current :class:`Snapshot` (never blocks on training).
@@ -240,15 +252,22 @@ def current_run(owner: str) -> LocalRunHandle | None:
         return _HANDLES.get(owner)
 
 
-def _thread_main(handle: LocalRunHandle, spec, settings, data, resume) -> None:
+def _thread_main(handle: LocalRunHandle, spec, settings, data, resume, process: bool) -> None:
     try:
-        run_training(spec, settings, LocalControl(handle), data=data, resume=resume)
+        control = LocalControl(handle)
+        if process:
+            # At most one busy child per slot; as many kept idle, warm for the next runs.
+            keep = scheduler().slots
+            run_in_child(handle, control, spec, settings, data=data, resume=resume, keep=keep)
+        else:
+            handle.where = {"host": socket.gethostname(), "pid": os.getpid()}
+            run_training(spec, settings, control, data=data, resume=resume)
     finally:
         # Frees the slot; the next run in line starts from here.
         scheduler().finished(handle.run_id)
 
 
-def _launch(handle: LocalRunHandle, spec, settings, data, resume, max_run_s) -> None:
+def _launch(handle: LocalRunHandle, spec, settings, data, resume, max_run_s, process) -> None:
     """The scheduler's launcher: the run has a slot now; its clock (the cap) starts here."""
     if max_run_s is not None:
         handle.deadline = time.monotonic() + max_run_s
@@ -259,7 +278,7 @@ def _launch(handle: LocalRunHandle, spec, settings, data, resume, max_run_s) -> 
         _runs.update_meta(handle.path, status="queued", message_key=None, pid=os.getpid())
     thread = threading.Thread(
         target=_thread_main,
-        args=(handle, spec, settings, data, resume),
+        args=(handle, spec, settings, data, resume, process),
         name=f"train-{handle.run_id}",
         daemon=True,
     )
@@ -282,9 +301,10 @@ def _cap(max_run_s) -> float | None:
 
 
 def _enqueue(
-    handle: LocalRunHandle, spec, settings, data, resume, *, max_run_s, epochs: int
+    handle: LocalRunHandle, spec, settings, data, resume, *, max_run_s, process: bool
 ) -> LocalRunHandle:
     """Puts a run in line (it starts at once when a slot is free); registers it for attach()."""
+    epochs = settings.epochs if resume is None else resume.extra_epochs
     sched = scheduler()
     handle._scheduler = sched
     estimate = estimate_run_seconds(
@@ -297,7 +317,7 @@ def _enqueue(
     job = Job(
         handle.run_id,
         handle.owner,
-        launch=lambda job: _launch(handle, spec, settings, data, resume, max_run_s),
+        launch=lambda job: _launch(handle, spec, settings, data, resume, max_run_s, process),
         estimate_s=estimate,
         remaining=lambda: _time_left(handle),
         tags=dict(handle._state.tags),
@@ -385,6 +405,7 @@ def start_training(
     data=None,
     tags=None,
     max_run_s=_FROM_ENV,
+    process: bool = False,
 ) -> LocalRunHandle:
     """Starts training ``spec`` in a background thread, or puts it in line; returns at once.
 
@@ -398,6 +419,8 @@ def start_training(
         tags: a small dict of strings kept with the run (``meta.json``, ``RunInfo.tags``).
         max_run_s: the most seconds the run may hold its slot, test included (default:
             ``CNN_STUDIO_MAX_RUN_S``, 600 s; ``None``: no cap).
+        process: train in a training child process (:mod:`cnn_core.train.child`) that the
+            background thread follows, instead of in the thread itself.
 
     Returns:
         A :class:`LocalRunHandle`; poll ``handle.snapshot()`` (``"waiting"`` while in line).
@@ -420,7 +443,7 @@ def start_training(
     state.message_key = "queue.msg.waiting"
     handle = LocalRunHandle(folder.name, owner, folder, state)
     try:
-        return _enqueue(handle, spec, settings, data, None, max_run_s=cap, epochs=settings.epochs)
+        return _enqueue(handle, spec, settings, data, None, max_run_s=cap, process=process)
     except OwnerBusyError:  # a second press from the same visitor won the race
         _runs.delete_run(folder.name, owner, runs_dir)
         raise
@@ -440,6 +463,7 @@ def continue_training(
     runs_dir=None,
     data=None,
     max_run_s=_FROM_ENV,
+    process: bool = False,
 ) -> LocalRunHandle:
     """Trains a saved run for ``extra_epochs`` more epochs, from its weights and optimizer state.
 
@@ -454,6 +478,7 @@ def continue_training(
         runs_dir: runs folder.
         data: dataset object, as for :func:`start_training`.
         max_run_s: as for :func:`start_training`.
+        process: as for :func:`start_training`.
 
     Returns:
         A :class:`LocalRunHandle` with the same ``run_id``.
@@ -496,7 +521,7 @@ def continue_training(
     resume = Resume(initial_epoch=len(state.epoch_log), extra_epochs=extra_epochs)
     _runs.update_meta(info.path, status="waiting", pid=os.getpid())
     try:
-        return _enqueue(handle, spec, settings, data, resume, max_run_s=cap, epochs=extra_epochs)
+        return _enqueue(handle, spec, settings, data, resume, max_run_s=cap, process=process)
     except OwnerBusyError:
         _runs.update_meta(info.path, status=info.status)
         raise
@@ -542,12 +567,20 @@ class LocalEngine:
         data: a dataset object every run trains on (tests); loaded per run when ``None``.
         max_run_s: the cap on one run in seconds (default: ``CNN_STUDIO_MAX_RUN_S`` when a run
             starts; ``None``: no cap).
+        process: train each run in a warm, niced child process (:mod:`cnn_core.train.child`)
+            instead of a thread of this process; ``None``: ``CNN_STUDIO_TRAIN_PROCESS`` (``1`` or
+            ``0``), off when unset (the app's :func:`~cnn_core.train.engine.get_engine` turns it
+            on).
+
+    Raises:
+        ValueError: if ``CNN_STUDIO_TRAIN_PROCESS`` is set to something other than 1 or 0.
     """
 
-    def __init__(self, runs_dir=None, data=None, max_run_s=_FROM_ENV):
+    def __init__(self, runs_dir=None, data=None, max_run_s=_FROM_ENV, process: bool | None = None):
         self.runs_dir = runs_dir
         self.data = data
         self.max_run_s = max_run_s
+        self.process = use_child_process(default=False) if process is None else bool(process)
 
     def start(
         self,
@@ -565,6 +598,7 @@ class LocalEngine:
             data=self.data,
             tags=tags,
             max_run_s=self.max_run_s,
+            process=self.process,
         )
 
     def attach(self, owner: str) -> LocalRunHandle | None:
@@ -587,6 +621,7 @@ class LocalEngine:
             runs_dir=self.runs_dir,
             data=self.data,
             max_run_s=self.max_run_s,
+            process=self.process,
         )
 
     def delete_run(self, run_id: str, owner: str) -> None:

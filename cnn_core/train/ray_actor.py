@@ -1,8 +1,9 @@
 """The cluster side of the Ray backend: one run's training loop in a Ray task, and the relay.
 
 :func:`train_task` runs :func:`cnn_core.train.worker.run_training`, the same loop as the
-in-process backend, against a :class:`TaskControl` that keeps the live state the loop reads back
-and records every call as an event. A thread of the task pushes the events to the driver's
+in-process backend, against a :class:`~cnn_core.train.relay.TaskControl` that keeps the live state
+the loop reads back and records every call as an event (:mod:`cnn_core.train.relay`, shared with
+the child-process backend). A thread of the task pushes the events to the driver's
 :class:`Relay` actor a few times a second and brings back whether the run should stop; the driver
 (:mod:`cnn_core.train.ray_backend`) takes them from the relay and replays them into the run's
 snapshots and the run store. The weights travel as ``.keras`` bytes. Nothing here touches the
@@ -18,133 +19,18 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 from cnn_core.spec import ModelSpec
-from cnn_core.train.control import StateControl
+from cnn_core.train.relay import PUSH_S, TaskControl, far_state, model_bytes
 from cnn_core.train.settings import TrainSettings
-from cnn_core.train.snapshot import RunState
 from cnn_core.train.worker import Resume, run_training
 
 __all__ = ["Relay", "TaskControl", "model_bytes", "relay_class", "task_function", "train_task"]
 
-# How often a run's news leaves the worker: live enough for a page that redraws every second.
-PUSH_S = 0.25
 # A worker that cannot reach the relay for this long stops its run (nobody would hear of it).
 LOST_RELAY_S = 60.0
-
-
-def model_bytes(model) -> bytes:
-    """The ``.keras`` file of ``model``, as bytes (how weights travel back to the driver)."""
-    with tempfile.TemporaryDirectory(prefix="cnn-ray-") as folder:
-        path = Path(folder) / "model.keras"
-        model.save(path)
-        return path.read_bytes()
-
-
-def _wall(perf: float) -> float:
-    """A ``perf_counter`` value of this process as wall-clock time (processes do not share the
-    first; the driver converts back)."""
-    return time.time() - (time.perf_counter() - perf)
-
-
-class TaskControl(StateControl):
-    """The :class:`~cnn_core.train.control.RunControl` of a run inside a Ray worker.
-
-    It keeps the live state the loop reads back (``snapshot``, ``metrics``) and records every call
-    as an event for the driver to replay: ``("report", changes)`` (``t_start``/``t_end`` as wall
-    clock), ``("batch", step, loss, acc)``, ``("epoch", entry)``, ``("started", precision)``,
-    ``("checkpoint", bytes | None)``, ``("evaluation", dict, probs)``, ``("finish", status, key,
-    args, advice, details)``, and ``("stop_seen", step)`` when a stop request arrives.
-
-    Args:
-        state: the worker's copy of the run's state (a continued run's logs included).
-        checkpoint: the ``.keras`` bytes a continued run starts from, or ``None``.
-        run_seconds: a cap on the whole run in seconds (``deadline``), or ``None``.
-    """
-
-    def __init__(self, state: RunState, checkpoint: bytes | None, run_seconds: float | None):
-        super().__init__(state)
-        self.stop_event = threading.Event()
-        self._checkpoint = checkpoint
-        self._deadline = None if run_seconds is None else time.monotonic() + run_seconds
-        self._events: list = []
-        self._lock = threading.Lock()
-
-    def emit(self, *event) -> None:
-        with self._lock:
-            self._events.append(event)
-
-    def take_events(self) -> list:
-        """The events recorded since the last call (each is handed out once)."""
-        with self._lock:
-            events, self._events = self._events, []
-            return events
-
-    def request_stop(self) -> None:
-        """Stop after the batch in flight; records the step the request arrived at."""
-        if self.stop_event.is_set():
-            return
-        self.stop_event.set()  # first: a batch ending meanwhile is counted before it
-        log = self.state.metrics()["batch_log"]
-        self.emit("stop_seen", log[-1]["step"] if log else 0)
-
-    def report(self, **changes) -> None:
-        super().report(**changes)
-        sent = dict(changes)
-        for name in ("t_start", "t_end"):
-            if sent.get(name) is not None:
-                sent[name] = _wall(sent[name])
-        self.emit("report", sent)
-
-    def log_batch(self, step: int, loss: float, accuracy: float) -> None:
-        super().log_batch(step, loss, accuracy)
-        self.emit("batch", step, loss, accuracy)
-
-    def log_epoch(self, entry: dict) -> None:
-        super().log_epoch(entry)
-        self.emit("epoch", dict(entry))
-
-    def should_stop(self) -> bool:
-        return self.stop_event.is_set()
-
-    def deadline(self) -> float | None:
-        return self._deadline
-
-    def load_checkpoint(self):
-        import keras
-
-        with tempfile.TemporaryDirectory(prefix="cnn-ray-") as folder:
-            path = Path(folder) / "model.keras"
-            path.write_bytes(self._checkpoint or b"")
-            return keras.saving.load_model(path, safe_mode=True)
-
-    def started(self, precision: str) -> None:
-        self.emit("started", precision)
-
-    def save_checkpoint(self, model, metrics: dict) -> None:
-        # The driver saves its own copy of the logs (the same calls, replayed): only the weights.
-        self.emit("checkpoint", None if model is None else model_bytes(model))
-
-    def save_evaluation(self, evaluation: dict, test_probs) -> None:
-        self.state.update(evaluation=evaluation)
-        self.emit("evaluation", evaluation, test_probs)
-
-    def finish(
-        self,
-        status: str,
-        key: str,
-        args: dict,
-        evaluation: dict | None = None,
-        *,
-        advice: tuple = (),
-        details: str | None = None,
-    ) -> None:
-        super().finish(status, key, args, evaluation, advice=advice, details=details)
-        self.emit("finish", status, key, dict(args), tuple(advice), details)
 
 
 class Relay:
@@ -262,11 +148,7 @@ def train_task(
         The run's final status (the details arrived as events).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    state = RunState(run_id, epochs)
-    if metrics:
-        state.epoch_log = list(metrics.get("epoch_log", []))
-        state.batch_log = list(metrics.get("batch_log", []))
-        state.stride = int(metrics.get("stride", 1))
+    state = far_state(run_id, epochs, metrics)
     control = TaskControl(state, checkpoint, run_seconds)
     pusher = _Pusher(relay, run_id, control)
     pusher.push()  # at once: the driver learns the run has its place (and where)

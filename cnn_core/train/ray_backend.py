@@ -13,7 +13,7 @@ What runs where:
   :func:`cnn_core.runs.save_checkpoint`, so Evaluate and Classify work unchanged.
 - **The task** (on whichever node has a free CPU, or a GPU where the cluster has one) runs the same
   training loop as the in-process backend (:func:`cnn_core.train.worker.run_training`) against a
-  :class:`~cnn_core.train.ray_actor.TaskControl`, which records every report as an event and
+  :class:`~cnn_core.train.relay.TaskControl`, which records every report as an event and
   pushes the events to this engine's relay actor a few times a second. This process takes them
   and replays them into the run's live state (the snapshots the Train page draws), and saves the
   model bytes each checkpoint event carries.
@@ -35,7 +35,6 @@ import contextlib
 import logging
 import os
 import threading
-import time
 from pathlib import Path
 
 import ray
@@ -47,6 +46,7 @@ from cnn_core.spec import ModelSpec
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.local import LocalControl, load_run_model
 from cnn_core.train.ray_actor import relay_class, task_function
+from cnn_core.train.relay import Replay, epochs_saved
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES, QueueEntry, RunState, Snapshot
 from cnn_core.train.worker import failure_message
@@ -58,16 +58,6 @@ GPUS_ENV = "CNN_STUDIO_RAY_GPUS"
 NAMESPACE = "cnn_studio"
 # How often the driver takes a run's news from the relay: live enough for a 1-second page refresh.
 POLL_S = 0.25
-
-
-class _ModelFile:
-    """Model bytes with the ``save(path)`` that :class:`LocalControl` calls on a Keras model."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def save(self, path) -> None:
-        Path(path).write_bytes(self.data)
 
 
 class RayRunHandle:
@@ -126,39 +116,8 @@ class RayRunHandle:
 
 
 class _DriverControl(LocalControl):
-    """Replays a worker's events into the run's live state and the run store (this process)."""
-
-    def __init__(self, handle: RayRunHandle):
-        super().__init__(handle)
-        self.finished = False
-
-    def apply(self, event: tuple) -> None:
-        kind, *rest = event
-        if kind == "report":
-            changes = dict(rest[0])
-            for name in ("t_start", "t_end"):
-                if changes.get(name) is not None:  # wall clock -> this process's perf_counter
-                    changes[name] = time.perf_counter() - (time.time() - changes[name])
-            if self.handle.stop_requested and changes.get("status") in ACTIVE_STATUSES:
-                changes.pop("status")
-            self.report(**changes)
-        elif kind == "batch":
-            self.log_batch(*rest)
-        elif kind == "epoch":
-            self.log_epoch(*rest)
-        elif kind == "started":
-            self.started(rest[0])
-        elif kind == "checkpoint":
-            # The logs are this process's copy (the same calls, replayed), saved with the weights.
-            self.save_checkpoint(None if rest[0] is None else _ModelFile(rest[0]), self.metrics())
-        elif kind == "evaluation":
-            self.save_evaluation(*rest)
-        elif kind == "stop_seen":
-            self.handle.stop_seen_step = rest[0]
-        elif kind == "finish":
-            status, key, args, advice, details = rest
-            self.finish(status, key, args, advice=advice, details=details)
-            self.finished = True
+    """The run's control in this process (live state, run store); a
+    :class:`~cnn_core.train.relay.Replay` applies the worker's events to it."""
 
     def started(self, precision: str) -> None:
         super().started(precision)
@@ -365,6 +324,7 @@ class RayEngine:
 
     def _watch(self, handle: RayRunHandle, control: _DriverControl, relay, task_ref) -> None:
         died = _ray_errors()
+        replay = Replay(control)
         cursor, placed, asked_stop, task_done = 0, False, False, False
         while True:
             if not placed and handle.stop_requested and not asked_stop:
@@ -389,10 +349,11 @@ class RayEngine:
                 handle._state.update(queue_position=None, status="queued", eta_s=None)
                 handle._state.update(message_key="train.msg.loading_data", message_args={})
                 self._renumber()
-            for event in events:
-                control.apply(event)
+            replay.apply_all(events)
+            if replay.stop_seen_step is not None:
+                handle.stop_seen_step = replay.stop_seen_step
             cursor += len(events)
-            if control.finished:
+            if replay.finished:
                 return
             if not placed:
                 self._renumber()  # the wait shrinks as the runs ahead train
@@ -420,8 +381,7 @@ class RayEngine:
     def _interrupted(self, handle: RayRunHandle, control: _DriverControl, detail: str) -> None:
         """The worker's process or node died: the run ends ``interrupted``, its last saved epoch
         kept (Continue picks up from it)."""
-        saved = _runs.read_json(handle.path / "metrics.json", {}) or {}
-        epoch = len([e for e in saved.get("epoch_log", []) if not e.get("partial")])
+        epoch = epochs_saved(handle.path)
         control.finish(
             "interrupted", "cluster.msg.worker_lost", {"epoch": epoch}, details=f"ray: {detail}"
         )
