@@ -40,6 +40,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import sys
@@ -332,7 +333,31 @@ async def run(args) -> dict:
         server.wait(timeout=20)
     results["rss_before_mb"] = sampler.samples[0] if sampler.samples else 0.0
     results["rss_peak_mb"] = max(sampler.samples, default=0.0)
+    results["first_run_speed"] = first_run_speed(Path(runs))
+    shutil.rmtree(runs, ignore_errors=True)
     return results
+
+
+def first_run_speed(runs: Path) -> dict | None:
+    """What the first run trained within its time budget, read from its folder: the cost of the
+    visitors to training (compare with ``--visitors 0``)."""
+    folders = sorted(p for p in runs.iterdir() if (p / "metrics.json").exists())
+    if not folders:
+        return None
+    first = folders[0]
+    log = json.loads((first / "metrics.json").read_text())["epoch_log"]
+    settings = json.loads((first / "settings.json").read_text())
+    meta = json.loads((first / "meta.json").read_text())
+    batches = sum(entry.get("batches", 0) for entry in log)
+    seconds = sum(entry.get("seconds", 0.0) for entry in log)
+    images = batches * settings["batch_size"]
+    return {
+        "backend": meta.get("backend", "thread"),
+        "images": images,
+        "seconds": round(seconds, 1),
+        "images_per_s": round(images / seconds, 1) if seconds else None,
+        "status": meta.get("status"),
+    }
 
 
 def pct(values: list[float], q: float) -> float | None:
@@ -391,6 +416,12 @@ def main() -> None:
         values = results[name]
         print(f"| {label} | {fmt(pct(values, 50))} | {fmt(pct(values, 95))} | {len(values)} |")
     print(f"first run: {results['first_run']}; trainers' places in line: {results['places']}")
+    speed = results.get("first_run_speed")
+    if speed:
+        print(
+            f"first run trained {speed['images']} images in {speed['seconds']} s of its budget "
+            f"({speed['images_per_s']} img/s, {speed['backend']}, {speed['status']})"
+        )
     if "live_panel_runs" in results:
         print(
             f"live panel redraws asked by the first visitor's open Train page: "
@@ -416,6 +447,7 @@ def main() -> None:
         "places": results["places"],
         "errors": len(results["errors"]),
         "rss_peak_mb": round(results["rss_peak_mb"]),
+        "first_run_speed": results.get("first_run_speed"),
     }
     print(json.dumps(summary))
 
