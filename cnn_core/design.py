@@ -140,15 +140,16 @@ def default_settings() -> dict:
 def preset_settings(preset: str, dataset: str | None = None) -> dict:
     """Returns the training settings that go with a preset network.
 
-    The ``fast`` preset comes with the fast recipe (:func:`cnn_core.train.fast_settings`) on a
-    2-minute budget; the blog's model and LeNet-5 with the blog's settings.
+    The ``fast`` and ``fast_small`` presets come with the fast recipe
+    (:func:`cnn_core.train.fast_settings`) on a 2-minute budget; the blog's model and LeNet-5 with
+    the blog's settings.
 
     Args:
         preset: a name from :data:`cnn_core.presets.PRESET_NAMES`.
         dataset: keep this dataset (``None``: CIFAR-10).
     """
     settings = default_settings()
-    if preset == "fast":
+    if preset in ("fast", "fast_small"):
         from cnn_core.train import fast_settings
 
         fast = fast_settings(time_budget_s=FAST_BUDGET_S).to_dict()

@@ -72,10 +72,10 @@ def current_design() -> tuple[dict, dict, bool]:
 
 
 def quick_demo_design() -> tuple[dict, dict]:
-    """The quick demo: the fast preset with the engine's quick-demo settings."""
+    """The quick demo: the small fast preset with the engine's quick-demo settings."""
     from cnn_core.presets import get_preset
 
-    return get_preset("fast").to_dict(), train_settings.quick_demo_settings().to_dict()
+    return get_preset("fast_small").to_dict(), train_settings.quick_demo_settings().to_dict()
 
 
 def design_box(
@@ -270,7 +270,7 @@ def start_controls(owner: str, spec: dict, settings: dict, *, ok: bool) -> None:
     st.caption(
         t(
             "trainp.quick_demo_help",
-            name=model_title(demo_spec.get("name", "fast")),
+            name=model_title(demo_spec.get("name", "fast_small")),
             text=settings_text(demo_settings),
         )
     )

@@ -48,7 +48,7 @@ CSV_COLUMNS = (
     "train_seconds",
     "state",
 )
-DESIGN_CHOICES = ("blog", "lenet", "fast", "build")
+DESIGN_CHOICES = ("blog", "lenet", "fast", "fast_small", "build")
 SAVED_KEY = "instructor_saved"  # (code, key) of the lesson just saved
 SAVE_ERROR_KEY = "instructor_error"
 

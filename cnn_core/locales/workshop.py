@@ -216,6 +216,10 @@ STRINGS = {
     "workshop.instr.design.blog": {"pt": "O modelo do post", "en": "The blog's model"},
     "workshop.instr.design.lenet": {"pt": "LeNet-5", "en": "LeNet-5"},
     "workshop.instr.design.fast": {"pt": "A rede rápida", "en": "The fast network"},
+    "workshop.instr.design.fast_small": {
+        "pt": "A rede rápida e pequena (a da demonstração)",
+        "en": "The small fast network (the quick demo's)",
+    },
     "workshop.instr.design.build": {
         "pt": "A minha rede da página Montar (com o treino dela)",
         "en": "My network from the Build page (with its training)",

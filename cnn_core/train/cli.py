@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args):
-    if args.recipe == "fast" or (args.recipe is None and args.preset == "fast"):
+    if args.recipe == "fast" or (args.recipe is None and args.preset in ("fast", "fast_small")):
         # The budget picks the fast recipe's short- or long-run variant.
         settings = fast_settings(time_budget_s=args.time_budget)
     else:

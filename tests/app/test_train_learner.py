@@ -61,7 +61,7 @@ def test_the_quick_demo_stays_the_main_action_after_the_build_page(lang):
     assert any(m.startswith(f"**{name}**") for m in texts(at.markdown))
     start_quick(at)
     (run,) = fe.list_runs(VID)
-    assert run.spec["name"] == "fast" and run.settings["time_budget_s"] == 30
+    assert run.spec["name"] == "fast_small" and run.settings["time_budget_s"] == 30
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -337,7 +337,7 @@ def test_quick_demo_that_ran_out_of_time_mid_epoch_is_evaluable():
     label = locales.t(
         "evalp.choice.run",
         "en",
-        label=f"{info.run_id} · {locales.t('spec.preset.fast.title', 'en')}",
+        label=f"{info.run_id} · {locales.t('spec.preset.fast_small.title', 'en')}",
         epochs=done,
     )
     assert label in options
@@ -437,7 +437,7 @@ def test_quick_demo_box_describes_the_run_and_the_table_its_live_status(monkeypa
     at.run()
     no_errors(at)
     assert locales.t("trainp.design_title_running", "en") in [s.value for s in at.subheader]
-    fast = locales.t("spec.preset.fast.title", "en")
+    fast = locales.t("spec.preset.fast_small.title", "en")
     assert any(m.startswith(f"**{fast}**") for m in texts(at.markdown))
     blog = locales.t("spec.preset.blog.title", "en")
     assert not any(m.startswith(f"**{blog}**") for m in texts(at.markdown))
@@ -509,7 +509,7 @@ def test_readable_names_and_placeholders(lang):
     fe.add_finished_run(TINY_SPEC, VID)
     at = open_train(lang)
     no_errors(at)
-    fast = locales.t("spec.preset.fast.title", lang)
+    fast = locales.t("spec.preset.fast_small.title", lang)
     quick = locales.t("trainp.quick_demo_help", lang, name=fast, text="")
     assert any(c.startswith(quick.strip()) for c in texts(at.caption))
     assert not any("«" in c or "preset" in c for c in texts(at.caption))

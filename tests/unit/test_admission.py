@@ -234,7 +234,8 @@ def test_a_measured_speed_replaces_the_constant(monkeypatch):
         ("lenet", "mnist", "blog"),
         ("lenet", "fashion_mnist", "blog"),
         ("fast", "cifar10", "fast"),
-        ("fast", "cifar10", "quick_demo"),
+        ("fast_small", "cifar10", "fast"),
+        ("fast_small", "cifar10", "quick_demo"),
         ("fast", "cifar10", "ten_minutes"),
     ],
 )
@@ -245,7 +246,7 @@ def test_ordinary_presets_with_their_recipes_are_admitted(preset, dataset, recip
     spec = get_preset(preset, _SHAPES[dataset], 10)
     settings = {
         "blog": designs.preset_settings(preset, dataset),
-        "fast": designs.preset_settings("fast", dataset),
+        "fast": designs.preset_settings(preset, dataset),
         "quick_demo": quick_demo_settings().to_dict(),
         "ten_minutes": fast_settings(time_budget_s=600, val_size=0).to_dict(),
     }[recipe]

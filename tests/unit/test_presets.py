@@ -12,7 +12,7 @@ SHAPES = [(32, 32, 3), (28, 28, 1)]
 
 
 def test_preset_names():
-    assert PRESET_NAMES == ("blog", "lenet", "fast")
+    assert PRESET_NAMES == ("blog", "lenet", "fast", "fast_small")
 
 
 @pytest.mark.parametrize("shape", SHAPES)
