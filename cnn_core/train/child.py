@@ -37,9 +37,10 @@ import socket
 import threading
 import time
 import traceback
+from pathlib import Path
 
 from cnn_core import runs as _runs
-from cnn_core.priority import TRAINING_NICENESS
+from cnn_core.priority import TRAINING_NICENESS, lower_training_priority
 from cnn_core.spec import ModelSpec
 from cnn_core.train.relay import PUSH_S, Replay, TaskControl, epochs_saved, far_state
 from cnn_core.train.settings import TrainSettings
@@ -94,7 +95,13 @@ def use_child_process(default: bool) -> bool:
 
 
 def _lower_process_priority() -> None:
-    """The whole child yields to the app's page drawing (every thread it starts inherits it)."""
+    """The whole child yields to the app's page drawing.
+
+    On Linux a nice value belongs to a thread, and new threads inherit their creator's. Threads
+    can exist before ``child_main`` runs (importing numpy starts OpenBLAS's workers while the
+    spawned child unpickles its target), so every thread there is now is lowered too; the ones
+    started later inherit it.
+    """
     target = TRAINING_NICENESS
     if target <= 0 or not hasattr(os, "nice"):
         return
@@ -102,6 +109,14 @@ def _lower_process_priority() -> None:
         now = os.nice(0)
         if now < target:
             os.nice(target - now)
+    lower_training_priority(target, extra_tids=_all_threads())
+
+
+def _all_threads() -> list[int]:
+    try:
+        return [int(entry.name) for entry in Path("/proc/self/task").iterdir()]
+    except OSError:  # not Linux: the process-wide nice above is all there is
+        return []
 
 
 class _Sender:

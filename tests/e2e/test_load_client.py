@@ -8,6 +8,7 @@ visitor cookie, and the mistakes it must report rather than hide. No timing is a
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -40,7 +41,10 @@ def _visit(app_url: str, scenario, *, cookie: bool = True):
         async with StreamlitSession(app_url, cookies=cookies) as session:
             return await scenario(session)
 
-    return asyncio.run(main())
+    # In its own thread: the session's Playwright (sync API) keeps an event loop running in this
+    # one once a browser test has run, and asyncio.run refuses to start inside it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def test_a_concept_page_draws_and_a_moved_slider_reruns_with_its_new_value(app_url):
