@@ -60,12 +60,12 @@ def test_presets_pick_their_recipe():
         40,
     )
     fast = _settings(build_parser().parse_args(["--preset", "fast", "--time-budget", "60"]))
-    assert fast.optimizer == "adamw" and fast.augment and fast.time_budget_s == 60
+    assert fast.optimizer == "sgd_momentum" and fast.augment and fast.time_budget_s == 60
     mixed = _settings(build_parser().parse_args(["--preset", "blog", "--recipe", "fast"]))
     assert mixed.optimizer == "adamw"
     long = _settings(build_parser().parse_args(["--preset", "fast", "--time-budget", "600"]))
     assert (fast.batch_size, fast.low_res) == (128, 0.7)  # the short-run variant
-    assert (long.batch_size, long.low_res) == (256, 0.5)
+    assert (long.batch_size, long.low_res, long.optimizer) == (256, 0.5, "adamw")
     assert fast.whiten and long.whiten
     plain = _settings(
         build_parser().parse_args(["--preset", "fast", "--no-whiten", "--low-res", "0"])
