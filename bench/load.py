@@ -25,7 +25,9 @@ JSON line.
 
 Usage::
 
-    CNN_STUDIO_DATA=../shared/data python bench/load.py                  # 30 visitors, 5 train
+    CNN_STUDIO_DATA=../shared/data python bench/load.py              # 30 visitors in 90 s, 5 train
+    CNN_STUDIO_DATA=../shared/data python bench/load.py --arrival 20     # the class in one burst
+    CNN_STUDIO_DATA=../shared/data python bench/load.py --idle --trainers 0   # nothing training
     CNN_STUDIO_DATA=../shared/data python bench/load.py --visitors 3 --trainers 1 --arrival 5
     CNN_STUDIO_DATA=../shared/data python bench/load.py --client browser   # headless Chromium
 
@@ -372,7 +374,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visitors", type=int, default=30)
     parser.add_argument("--trainers", type=int, default=5, help="visitors who also press Train")
-    parser.add_argument("--arrival", type=float, default=10.0, help="seconds over which they come")
+    parser.add_argument("--arrival", type=float, default=90.0, help="seconds over which they come")
     parser.add_argument("--warmup", type=float, default=8.0, help="seconds of training first")
     parser.add_argument("--timeout", type=float, default=60.0, help="per step, seconds")
     parser.add_argument(
