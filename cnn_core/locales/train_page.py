@@ -126,8 +126,8 @@ STRINGS = {
     },
     "trainp.advice.adam": {"pt": "Use o otimizador Adam.", "en": "Use the Adam optimizer."},
     "trainp.state.interrupted": {
-        "pt": "Este treino foi interrompido (o servidor reiniciou) depois de {epochs} épocas completas; os pesos dessas épocas foram guardados.",
-        "en": "This run was interrupted (the server restarted) after {epochs} full epochs; the weights of those epochs were kept.",
+        "pt": "Este treino foi interrompido depois de {epochs} épocas completas (o servidor reiniciou ou o processo de treino parou); os pesos dessas épocas foram guardados.",
+        "en": "This run was interrupted after {epochs} full epochs (the server restarted or the training process stopped); the weights of those epochs were kept.",
     },
     "trainp.state.failed": {
         "pt": "O treino falhou: {reason}",
