@@ -16,26 +16,30 @@ import os
 import threading
 from pathlib import Path
 
-__all__ = ["TRAINING_NICENESS", "lower_training_priority", "thread_niceness"]
+__all__ = ["TRAINING_NICENESS", "lower_training_priority", "process_threads", "thread_niceness"]
 
 # 10 of 19: a page's script thread (nice 0) gets about 10x the CPU share of a training thread.
 TRAINING_NICENESS = int(os.environ.get("CNN_STUDIO_TRAIN_NICE", "10"))
 _TASKS = Path("/proc/self/task")
 
 
+def process_threads() -> list[int]:
+    """The native ids of every thread of this process (empty where ``/proc`` is missing)."""
+    try:
+        return [int(entry.name) for entry in _TASKS.iterdir()]
+    except OSError:  # not Linux: nothing to do
+        return []
+
+
 def _tensorflow_threads() -> list[int]:
     found = []
-    try:
-        entries = list(_TASKS.iterdir())
-    except OSError:  # not Linux: nothing to do
-        return found
-    for entry in entries:
+    for tid in process_threads():
         try:
-            name = (entry / "comm").read_text().strip()
+            name = (_TASKS / str(tid) / "comm").read_text().strip()
         except OSError:
             continue
         if name.startswith("tf_"):
-            found.append(int(entry.name))
+            found.append(tid)
     return found
 
 

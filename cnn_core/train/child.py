@@ -37,10 +37,9 @@ import socket
 import threading
 import time
 import traceback
-from pathlib import Path
 
 from cnn_core import runs as _runs
-from cnn_core.priority import TRAINING_NICENESS, lower_training_priority
+from cnn_core.priority import TRAINING_NICENESS, lower_training_priority, process_threads
 from cnn_core.spec import ModelSpec
 from cnn_core.train.relay import PUSH_S, Replay, TaskControl, epochs_saved, far_state
 from cnn_core.train.settings import TrainSettings
@@ -109,14 +108,7 @@ def _lower_process_priority() -> None:
         now = os.nice(0)
         if now < target:
             os.nice(target - now)
-    lower_training_priority(target, extra_tids=_all_threads())
-
-
-def _all_threads() -> list[int]:
-    try:
-        return [int(entry.name) for entry in Path("/proc/self/task").iterdir()]
-    except OSError:  # not Linux: the process-wide nice above is all there is
-        return []
+    lower_training_priority(target, extra_tids=process_threads())
 
 
 class _Sender:
