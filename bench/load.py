@@ -123,9 +123,21 @@ async def _drawn(page, timeout_ms: float) -> None:
     await page.wait_for_function(DRAWN_JS, timeout=timeout_ms)
 
 
+def _friendly_error() -> str:
+    """The start of the translated message a page shows instead of a traceback (ui/safety.py):
+    with ``showErrorDetails = "none"`` a crash draws no exception element, only this."""
+    from cnn_core.locales import t
+
+    return t("safety.error.unexpected", "en")[:40]
+
+
 async def _app_error(page) -> str | None:
     errors = await page.locator('[data-testid="stException"]').all_inner_texts()
-    return errors[0][:200] if errors else None
+    if errors:
+        return errors[0][:200]
+    alerts = await page.locator('[data-testid="stAlert"]').all_inner_texts()
+    friendly = [text for text in alerts if _friendly_error() in text]
+    return f"friendly error shown: {friendly[0][:160]}" if friendly else None
 
 
 async def _press_quick_demo(page, url: str, timeout_ms: float, linger_s: float) -> str:
@@ -228,10 +240,12 @@ def _session(url: str) -> StreamlitSession:
     return StreamlitSession(url, cookies={VISITOR_COOKIE: new_visitor_id()}, query="lang=en")
 
 
-def _note(results: dict, who: str, run) -> None:
+def _note(results: dict, who: str, run, session: StreamlitSession) -> None:
     """Records what a visitor would have seen go wrong in one run."""
     for error in run.exceptions:
         results["errors"].append(f"{who}: exception {error}")
+    if any(_friendly_error() in text for text in session.texts()):
+        results["errors"].append(f"{who}: the page crashed (its friendly error message shown)")
     if run.page_not_found is not None:
         results["errors"].append(f"{who}: page not found {run.page_not_found!r}")
     if run.status not in ("finished", "fragment_finished"):
@@ -251,9 +265,9 @@ def session_place(session: StreamlitSession) -> int | str | None:
 async def protocol_quick_demo(session: StreamlitSession, who: str, args, results: dict):
     """Opens the Train page in ``session``, presses the quick demo, returns the place given."""
     opened = await session.open("train", timeout=args.timeout)
-    _note(results, f"{who} train page", opened)
+    _note(results, f"{who} train page", opened, session)
     pressed = await session.click("train_quick", timeout=args.timeout)
-    _note(results, f"{who} quick demo", pressed)
+    _note(results, f"{who} quick demo", pressed, session)
     place = session_place(session)
     if place is None:  # not drawn yet: keep the page open as a tab would, then read again
         await session.follow_auto_reruns(args.linger)
@@ -271,13 +285,13 @@ async def protocol_visitor(url: str, index: int, args, results: dict, start_at: 
         results["connect_s"].append(session.connect_s)
         opened = await session.open(path, timeout=args.timeout)
         results["open_s"].append(opened.seconds)
-        _note(results, who, opened)
+        _note(results, who, opened, session)
         if control:
             changed = await session.nudge(
                 control, -1 if rng.random() < 0.5 else 1, timeout=args.timeout
             )
             results["rerun_s"].append(changed.seconds)
-            _note(results, f"{who} {control}", changed)
+            _note(results, f"{who} {control}", changed, session)
         if index < args.trainers:
             results["places"].append(await protocol_quick_demo(session, who, args, results))
     except (TimeoutError, ProtocolError, KeyError, ValueError, OSError) as exc:
