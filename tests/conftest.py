@@ -30,15 +30,23 @@ def real_data_dir() -> Path | None:
     return None
 
 
-@pytest.fixture
-def data_dir() -> Path:
-    """The folder with the real datasets. Skips locally without it; fails in CI (never skips)."""
+def require_data_dir() -> Path:
+    """The folder with the real datasets, for a test (or fixture) that needs them.
+
+    Skips the test locally without it; fails it in CI, which must never skip real-data tests.
+    """
     folder = real_data_dir()
     if folder is None:
         if IN_CI:
             pytest.fail("CI must have the real datasets: set CNN_STUDIO_DATA or ../shared/data.")
         pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
     return folder
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The folder with the real datasets (see :func:`require_data_dir`)."""
+    return require_data_dir()
 
 
 def app_test(page: str | None = None, lang: str = "pt", timeout: float = 30):

@@ -30,6 +30,7 @@ No TensorFlow in the parent here.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -41,7 +42,7 @@ import traceback
 from cnn_core import runs as _runs
 from cnn_core.priority import TRAINING_NICENESS, lower_training_priority, process_threads
 from cnn_core.spec import ModelSpec
-from cnn_core.train.relay import PUSH_S, Replay, TaskControl, epochs_saved, far_state
+from cnn_core.train.relay import Pusher, Replay, TaskControl, epochs_saved, far_state
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES
 from cnn_core.train.worker import Resume, failure_message, run_training
@@ -127,22 +128,43 @@ class _Sender:
             os._exit(0)  # the parent is gone: nobody would hear of this run
 
 
+@dataclasses.dataclass
+class _RunOrder:
+    """What the parent's ``("run", order)`` message gives the child: everything the run needs,
+    nothing the child cannot rebuild. It crosses the pipe pickled: a module-level class, so the
+    child finds it by name.
+
+    Attributes:
+        run_id: the run's id.
+        epochs: epochs planned.
+        metrics: a continued run's logs and ``stride``, or ``None``.
+        spec: ``ModelSpec.to_dict()``.
+        settings: ``TrainSettings.to_dict()``.
+        resume: ``{"initial_epoch", "extra_epochs"}`` for a continued run, or ``None``.
+        checkpoint: a continued run's ``.keras`` bytes, or ``None``.
+        run_seconds: the time left under the run's cap, or ``None``.
+        data: the dataset (tests), or ``None``: the child loads the settings' dataset.
+    """
+
+    run_id: str
+    epochs: int
+    metrics: dict | None
+    spec: dict
+    settings: dict
+    resume: dict | None
+    checkpoint: bytes | None
+    run_seconds: float | None
+    data: object
+
+
 class _Job:
     """One run the parent sent, and whether a stop for it arrived (before or while it trains)."""
 
-    def __init__(self, message: tuple):
-        (
-            _,
-            self.run_id,
-            self.epochs,
-            self.metrics,
-            self.spec,
-            self.settings,
-            self.resume,
-            self.checkpoint,
-            self.run_seconds,
-            self.data,
-        ) = message
+    def __init__(self, order: _RunOrder):
+        self.run_id = order.run_id
+        # Dropped once trained: the reader keeps the latest job (to match a late stop), which
+        # must not keep its dataset and weights alive until the next run.
+        self.order: _RunOrder | None = order
         self.lock = threading.Lock()
         self.control: TaskControl | None = None
         self.stop_asked = False
@@ -177,50 +199,40 @@ def _read(conn, jobs: queue.Queue) -> None:
         except (EOFError, OSError):
             os._exit(0)  # the parent is gone (or closed the pipe): so is this process
         if message[0] == "run":
-            latest = _Job(message)
+            latest = _Job(message[1])
             jobs.put(latest)
         elif message[0] == "stop" and latest is not None and latest.run_id == message[1]:
             latest.stop()
 
 
-class _Pusher(threading.Thread):
-    """Sends the run's events to the parent every :data:`~cnn_core.train.relay.PUSH_S`."""
+class _Pusher(Pusher):
+    """Sends the run's events to the parent over the pipe (see :class:`~.relay.Pusher`)."""
 
     def __init__(self, sender: _Sender, run_id: str, control: TaskControl):
-        super().__init__(name=f"push-{run_id}", daemon=True)
-        self.sender, self.run_id, self.control = sender, run_id, control
-        self.done = threading.Event()
+        super().__init__(run_id, control)
+        self.sender = sender
 
-    def push(self) -> None:
-        events = self.control.take_events()
-        if events:
+    def send(self, events: list) -> None:
+        if events:  # nothing new: no message (each one wakes the parent)
             self.sender.send(("events", self.run_id, events))
-
-    def run(self) -> None:
-        while not self.done.wait(PUSH_S):
-            self.push()
-
-    def close(self) -> None:
-        self.done.set()
-        self.join()
-        self.push()  # the last events (the finish among them)
 
 
 def _train(sender: _Sender, job: _Job) -> None:
     """Trains one run to its end in this (child) process."""
-    state = far_state(job.run_id, job.epochs, job.metrics)
-    control = TaskControl(state, job.checkpoint, job.run_seconds)
+    order = job.order
+    state = far_state(order.run_id, order.epochs, order.metrics)
+    control = TaskControl(state, order.checkpoint, order.run_seconds)
     job.begin(control)
-    pusher = _Pusher(sender, job.run_id, control)
+    pusher = _Pusher(sender, order.run_id, control)
     pusher.start()
     try:
-        settings = TrainSettings.from_dict(job.settings)
+        settings = TrainSettings.from_dict(order.settings)
         run_training(
-            ModelSpec.from_dict(job.spec),
+            ModelSpec.from_dict(order.spec),
             settings,
             control,
-            data=job.data,  # None: load_data, cached by load_dataset for the next runs
-            resume=None if job.resume is None else Resume(**job.resume),
+            data=order.data,  # None: load_data, cached by load_dataset for the next runs
+            resume=None if order.resume is None else Resume(**order.resume),
         )
     except BaseException as exc:  # the loop never raises; reading the message might
         if state.status in ACTIVE_STATUSES:
@@ -230,7 +242,7 @@ def _train(sender: _Sender, job: _Job) -> None:
         job.end()
         pusher.close()
         sender.send(("done", job.run_id, state.status))
-        job.data = job.checkpoint = None
+        job.order = None
         with contextlib.suppress(Exception):
             import keras
 
@@ -358,7 +370,7 @@ def shutdown() -> None:
 
 
 def _message(handle, control, spec, settings, data, resume) -> tuple:
-    """The ``("run", ...)`` message: everything the child needs, nothing it cannot rebuild."""
+    """The ``("run", order)`` message of a run (see :class:`_RunOrder`)."""
     state = control.state
     metrics = None
     checkpoint = None
@@ -367,18 +379,18 @@ def _message(handle, control, spec, settings, data, resume) -> tuple:
         checkpoint = (handle.path / "model.keras").read_bytes()
         resume = {"initial_epoch": resume.initial_epoch, "extra_epochs": resume.extra_epochs}
     left = None if handle.deadline is None else max(0.0, handle.deadline - time.monotonic())
-    return (
-        "run",
-        handle.run_id,
-        state.epochs,
-        metrics,
-        spec.to_dict(),
-        settings.to_dict(),
-        resume,
-        checkpoint,
-        left,
-        data,
+    order = _RunOrder(
+        run_id=handle.run_id,
+        epochs=state.epochs,
+        metrics=metrics,
+        spec=spec.to_dict(),
+        settings=settings.to_dict(),
+        resume=resume,
+        checkpoint=checkpoint,
+        run_seconds=left,
+        data=data,
     )
+    return ("run", order)
 
 
 def _send_run(message: tuple, keep: int) -> TrainingChild:

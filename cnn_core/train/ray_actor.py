@@ -23,7 +23,7 @@ import threading
 import time
 
 from cnn_core.spec import ModelSpec
-from cnn_core.train.relay import PUSH_S, TaskControl, far_state, model_bytes
+from cnn_core.train.relay import Pusher, TaskControl, far_state, model_bytes
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.worker import Resume, run_training
 
@@ -73,40 +73,33 @@ class Relay:
             self._runs.pop(run_id, None)
 
 
-class _Pusher(threading.Thread):
-    """Sends a run's events to the relay every :data:`PUSH_S` and relays stop requests back."""
+class _Pusher(Pusher):
+    """Sends a run's events to the relay and relays stop requests back (see
+    :class:`~cnn_core.train.relay.Pusher`); stops the run when the relay stays out of reach."""
 
     def __init__(self, relay, run_id: str, control: TaskControl):
-        super().__init__(name=f"push-{run_id}", daemon=True)
-        self.relay, self.run_id, self.control = relay, run_id, control
+        super().__init__(run_id, control)
+        self.relay = relay
         import ray
 
         node = ray.get_runtime_context().get_node_id()
         self.where = {"host": socket.gethostname(), "pid": os.getpid(), "node": node}
-        self.done = threading.Event()
+        self.last_ok = time.monotonic()
 
-    def push(self) -> None:
+    def send(self, events: list) -> None:
         import ray
 
-        events = self.control.take_events()
+        # Even with no events: the answer says whether the run should stop.
         stop = ray.get(self.relay.push.remote(self.run_id, events, self.where))
+        self.last_ok = time.monotonic()
         if stop:
             self.control.request_stop()
 
-    def run(self) -> None:
-        last_ok = time.monotonic()
-        while not self.done.wait(PUSH_S):
-            try:
-                self.push()
-                last_ok = time.monotonic()
-            except Exception:
-                if time.monotonic() - last_ok > LOST_RELAY_S:
-                    self.control.request_stop()
-
-    def close(self) -> None:
-        self.done.set()
-        self.join()
-        self.push()  # the last events (the finish among them), synchronously
+    def push_failed(self, exc: Exception) -> None:
+        # One failed push may pass (the loop tries again PUSH_S later); a relay out of reach for
+        # LOST_RELAY_S leaves a run nobody would hear of, so it stops.
+        if time.monotonic() - self.last_ok > LOST_RELAY_S:
+            self.control.request_stop()
 
 
 _THREADS_SET = False

@@ -13,8 +13,9 @@ talk the same small language:
   snapshots the Train page draws and every file of the run are made here, exactly as if the loop
   had run in this process.
 
-How the events travel (a Ray actor, a pipe) is the backends' business. No Ray here, and no
-TensorFlow until a model is saved or loaded.
+A :class:`Pusher` thread there sends the events a few times a second; how they travel (a Ray
+actor, a pipe) is the backends' business, in their subclasses. No Ray here, and no TensorFlow
+until a model is saved or loaded.
 """
 
 from __future__ import annotations
@@ -28,7 +29,15 @@ from cnn_core import runs as _runs
 from cnn_core.train.control import RunControl, StateControl
 from cnn_core.train.snapshot import ACTIVE_STATUSES, RunState
 
-__all__ = ["PUSH_S", "Replay", "TaskControl", "epochs_saved", "far_state", "model_bytes"]
+__all__ = [
+    "PUSH_S",
+    "Pusher",
+    "Replay",
+    "TaskControl",
+    "epochs_saved",
+    "far_state",
+    "model_bytes",
+]
 
 # How often a run's news leaves the process that trains it: live enough for a page that redraws
 # every second, rare enough that relaying costs nothing next to training.
@@ -171,6 +180,54 @@ class TaskControl(StateControl):
     ) -> None:
         super().finish(status, key, args, evaluation, advice=advice, details=details)
         self.emit("finish", status, key, dict(args), tuple(advice), details)
+
+
+class Pusher(threading.Thread):
+    """The thread beside a far training loop that sends its events home.
+
+    Every :data:`PUSH_S` it hands the events the :class:`TaskControl` recorded since the last
+    push to :meth:`send`; :meth:`close` pushes once more, after the loop has ended, so the
+    ``finish`` event always leaves. How the events travel is the subclass's :meth:`send` (the
+    child process's pipe, the Ray backend's relay actor).
+
+    Args:
+        run_id: the run's id (names the thread).
+        control: the run's :class:`TaskControl`.
+    """
+
+    def __init__(self, run_id: str, control: TaskControl):
+        super().__init__(name=f"push-{run_id}", daemon=True)
+        self.run_id, self.control = run_id, control
+        self.done = threading.Event()
+
+    def send(self, events: list) -> None:
+        """Sends ``events`` (maybe none) to the process that keeps the run store."""
+        raise NotImplementedError
+
+    def push_failed(self, exc: Exception) -> None:
+        """A push of the thread's loop raised ``exc``; by default the thread ends with it.
+
+        The run trains on, and :meth:`close` still tries the last push. A transport whose
+        failures can pass (a network) overrides this.
+        """
+        raise exc
+
+    def push(self) -> None:
+        """Sends the events recorded since the last push, now."""
+        self.send(self.control.take_events())
+
+    def run(self) -> None:
+        while not self.done.wait(PUSH_S):
+            try:
+                self.push()
+            except Exception as exc:
+                self.push_failed(exc)
+
+    def close(self) -> None:
+        """Stops the thread, then pushes the last events (the ``finish`` among them)."""
+        self.done.set()
+        self.join()
+        self.push()
 
 
 class _ModelFile:

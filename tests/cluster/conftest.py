@@ -65,13 +65,10 @@ def ray_app_url(ray_cluster):
     import urllib.request
     from pathlib import Path
 
-    from tests.conftest import ROOT, real_data_dir
+    from tests.conftest import ROOT, require_data_dir
     from tests.e2e.conftest import _free_port
 
-    if real_data_dir() is None:
-        if IN_CI:
-            pytest.fail("CI must have the real datasets")
-        pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
+    data = require_data_dir()
     port = _free_port()
     runs = Path(tempfile.mkdtemp(prefix="cnn-studio-ray-e2e-"))
     env = {
@@ -79,7 +76,7 @@ def ray_app_url(ray_cluster):
         **ray_cluster.env(),
         "CNN_STUDIO_RAY_ADDRESS": ray_cluster.address,
         "CNN_STUDIO_RUNS": str(runs),
-        "CNN_STUDIO_DATA": str(real_data_dir()),
+        "CNN_STUDIO_DATA": str(data),
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     env.pop("CNN_STUDIO_FAKE_ENGINE", None)

@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from tests.cluster.test_ray_engine import TINY
 from tests.conftest import ROOT
+from tests.engine_helpers import TINY
 
 
 def test_the_cli_trains_on_the_cluster_and_writes_the_run_store(ray_cluster, tmp_path, data_dir):

@@ -9,44 +9,16 @@ import time
 import numpy as np
 import pytest
 
-from cnn_core.spec import ModelSpec
-from tests.unit.conftest import small_cifar
+from tests.conftest import require_data_dir
+from tests.engine_helpers import TINY, small_cifar, tiny_settings, wait_for
 
-TINY = ModelSpec(
-    [
-        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-        {"type": "MaxPooling2D", "pool_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 10, "activation": "softmax"},
-    ],
-    name="tiny",
-)
+# A run waits for a Ray worker, which imports TensorFlow for its first task, on 2 shared cores.
+WAIT_S = 240.0
 
 
 @pytest.fixture(scope="module")
-def small_data(data_dir_module):
-    return small_cifar(data_dir_module, 300)
-
-
-@pytest.fixture(scope="module")
-def data_dir_module():
-    from tests.conftest import IN_CI, real_data_dir
-
-    folder = real_data_dir()
-    if folder is None:
-        if IN_CI:
-            pytest.fail("CI must have the real datasets")
-        pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
-    return folder
-
-
-def settings(**changes):
-    from cnn_core.train import TrainSettings
-
-    base = TrainSettings(
-        optimizer="adam", learning_rate=0.003, batch_size=50, epochs=2, val_size=100
-    )
-    return base.replace(**changes)
+def small_data():
+    return small_cifar(require_data_dir(), 300)
 
 
 def engine(ray_cluster, tmp_path, small_data, **options):
@@ -58,23 +30,11 @@ def engine(ray_cluster, tmp_path, small_data, **options):
     return eng
 
 
-def wait_for(handle, predicate, timeout=240.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        snap = handle.snapshot()
-        if predicate(snap):
-            return snap
-        if handle.done:
-            break
-        time.sleep(0.05)
-    raise AssertionError(f"condition not reached: {handle.snapshot()!r}")
-
-
 def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_path, small_data):
     eng = engine(ray_cluster, tmp_path, small_data)
     # 10 epochs of 12 small batches: long enough (a second or more) to be watched while it trains.
     handle = eng.start(
-        TINY, settings(batch_size=25, epochs=10), owner="ana", tags={"lesson": "ray"}
+        TINY, tiny_settings(batch_size=25, epochs=10), owner="ana", tags={"lesson": "ray"}
     )
     seen: set[int] = set()
 
@@ -83,7 +43,7 @@ def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_pat
             seen.add(snap.batch_log[-1]["step"])
         return snap.done
 
-    wait_for(handle, watch)
+    wait_for(handle, watch, timeout=WAIT_S)
     # Live, batch by batch: the page saw the run at several steps before it ended.
     assert len(seen - {120}) >= 2, sorted(seen)
     assert handle.join(240)
@@ -113,8 +73,8 @@ def test_a_tiny_run_streams_live_and_lands_in_the_run_store(ray_cluster, tmp_pat
 
 def test_stop_takes_effect_within_a_batch_and_keeps_the_weights(ray_cluster, tmp_path, small_data):
     eng = engine(ray_cluster, tmp_path, small_data)
-    handle = eng.start(TINY, settings(epochs=200, batch_size=16), owner="bia")
-    wait_for(handle, lambda s: s.status == "running" and s.batch >= 3)
+    handle = eng.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="bia")
+    wait_for(handle, lambda s: s.status == "running" and s.batch >= 3, timeout=WAIT_S)
     handle.stop()
     assert handle.snapshot().status == "stopping"
     assert handle.join(120)
@@ -133,10 +93,10 @@ def test_a_full_cluster_keeps_the_next_run_waiting_and_a_killed_worker_frees_its
 ):
     # Each run asks for both CPUs of the head: one trains, the next waits for its place.
     eng = engine(ray_cluster, tmp_path, small_data, cpus=2)
-    first = eng.start(TINY, settings(epochs=200, batch_size=16), owner="caio")
-    wait_for(first, lambda s: s.status == "running" and len(s.epoch_log) >= 1)
-    second = eng.start(TINY, settings(epochs=200, batch_size=16), owner="duda")
-    third = eng.start(TINY, settings(), owner="eva")
+    first = eng.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="caio")
+    wait_for(first, lambda s: s.status == "running" and len(s.epoch_log) >= 1, timeout=WAIT_S)
+    second = eng.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="duda")
+    third = eng.start(TINY, tiny_settings(), owner="eva")
     time.sleep(3)
     assert second.snapshot().status == "waiting" and second.snapshot().queue_position == 1
     assert third.snapshot().queue_position == 2
@@ -160,7 +120,7 @@ def test_a_full_cluster_keeps_the_next_run_waiting_and_a_killed_worker_frees_its
     assert info.status == "interrupted" and info.has_model  # the last saved epoch is kept
 
     # Its CPUs are free again: the waiting run gets them and trains.
-    wait_for(second, lambda s: s.status == "running" and s.batch >= 1)
+    wait_for(second, lambda s: s.status == "running" and s.batch >= 1, timeout=WAIT_S)
     assert [e.run_id for e in eng.queue()] == [second.run_id]
     second.stop()
     assert second.join(120) and second.snapshot().status == "stopped"

@@ -8,59 +8,25 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from cnn_core import runs
-from cnn_core.spec import ModelSpec
-from cnn_core.train import TrainSettings, child
+from cnn_core.train import child
 from cnn_core.train.engine import get_engine, reset_engine
 from cnn_core.train.local import LocalEngine, reset_scheduler
 from cnn_core.train.relay import epochs_saved
-from tests.unit.conftest import small_cifar
+from tests.conftest import require_data_dir
+from tests.engine_helpers import TINY, small_cifar, tiny_settings, wait_for
 
-TINY = ModelSpec(
-    [
-        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-        {"type": "MaxPooling2D", "pool_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 10, "activation": "softmax"},
-    ],
-    name="tiny",
-)
-
-
-def settings(**changes) -> TrainSettings:
-    base = TrainSettings(
-        optimizer="adam", learning_rate=0.003, batch_size=50, epochs=2, val_size=100
-    )
-    return base.replace(**changes)
-
-
-def wait_for(handle, predicate, timeout=180.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        snap = handle.snapshot()
-        if predicate(snap):
-            return snap
-        if handle.done:
-            break
-        time.sleep(0.02)
-    raise AssertionError(f"condition not reached: {handle.snapshot()!r}")
+# A run's first batches wait for the child to start and import TensorFlow: slower than a thread's.
+WAIT_S = 180.0
 
 
 @pytest.fixture(scope="module")
 def data():
-    from tests.conftest import IN_CI, real_data_dir
-
-    folder = real_data_dir()
-    if folder is None:
-        if IN_CI:
-            pytest.fail("CI must have the real datasets")
-        pytest.skip("real datasets not found (set CNN_STUDIO_DATA)")
-    return small_cifar(folder, 300)
+    return small_cifar(require_data_dir(), 300)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +55,7 @@ def _comparable(snap) -> dict:
 
 
 def test_a_run_in_the_child_is_the_run_a_thread_would_train(engine, data, runs_dir):
-    handle = engine.start(TINY, settings(seed=3), owner="ana", tags={"lesson": "1"})
+    handle = engine.start(TINY, tiny_settings(seed=3), owner="ana", tags={"lesson": "1"})
     assert handle.join(300)
     snap = handle.snapshot()
     assert snap.status == "finished", (snap.message_key, snap.message_args)
@@ -106,7 +72,7 @@ def test_a_run_in_the_child_is_the_run_a_thread_would_train(engine, data, runs_d
         assert len(nice) > 1 and min(nice) >= 10, nice
     # The same run in a thread of this process: the same snapshot, logs and test score.
     threaded = LocalEngine(runs_dir=runs_dir, data=data, max_run_s=600, process=False)
-    same = threaded.start(TINY, settings(seed=3), owner="bia", tags={"lesson": "1"})
+    same = threaded.start(TINY, tiny_settings(seed=3), owner="bia", tags={"lesson": "1"})
     assert same.join(300)
     assert same.where["pid"] == os.getpid()
     other = same.snapshot()
@@ -139,17 +105,17 @@ def _assert_same_run(a, b) -> None:
 
 
 def test_runs_one_after_another_reuse_the_warm_child(engine):
-    first = engine.start(TINY, settings(epochs=1), owner="caio")
+    first = engine.start(TINY, tiny_settings(epochs=1), owner="caio")
     assert first.join(300) and first.snapshot().status == "finished"
-    second = engine.start(TINY, settings(epochs=1), owner="caio")
+    second = engine.start(TINY, tiny_settings(epochs=1), owner="caio")
     assert second.join(300) and second.snapshot().status == "finished"
     assert second.where["pid"] == first.where["pid"]
     assert child.pool().idle_pids() == [first.where["pid"]]
 
 
 def test_stop_reaches_the_child_within_a_batch(engine):
-    handle = engine.start(TINY, settings(epochs=200, batch_size=16), owner="dan")
-    wait_for(handle, lambda s: s.status == "running" and s.batch >= 3)
+    handle = engine.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="dan")
+    wait_for(handle, lambda s: s.status == "running" and s.batch >= 3, timeout=WAIT_S)
     handle.stop()
     assert handle.snapshot().status == "stopping"  # at once, before the child hears of it
     assert handle.join(120)
@@ -163,7 +129,7 @@ def test_stop_reaches_the_child_within_a_batch(engine):
 
 
 def test_a_stop_sent_before_the_child_began_still_stops_the_run(engine):
-    handle = engine.start(TINY, settings(epochs=200), owner="eva")
+    handle = engine.start(TINY, tiny_settings(epochs=200), owner="eva")
     handle.stop()  # the run has its slot; the child gets the run and the stop back to back
     assert handle.join(120)
     assert handle.snapshot().status == "stopped"
@@ -171,8 +137,10 @@ def test_a_stop_sent_before_the_child_began_still_stops_the_run(engine):
 
 
 def test_a_killed_child_leaves_an_interrupted_run_that_continues(engine):
-    handle = engine.start(TINY, settings(epochs=200, batch_size=16), owner="gil")
-    wait_for(handle, lambda s: epochs_saved(handle.path) >= 1 and s.status == "running")
+    handle = engine.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="gil")
+    wait_for(
+        handle, lambda s: epochs_saved(handle.path) >= 1 and s.status == "running", timeout=WAIT_S
+    )
     killed = handle.where["pid"]
     os.kill(killed, signal.SIGKILL)
     assert handle.join(60)
@@ -199,13 +167,13 @@ def test_a_child_still_training_past_its_cap_is_killed(engine, monkeypatch):
     # Any run counts as stuck here (a real one would be 2 minutes past its cap): the child is
     # killed, the run ends interrupted, and the slot comes back for the next run.
     monkeypatch.setattr(child, "STUCK_AFTER_CAP_S", -1e6)
-    handle = engine.start(TINY, settings(epochs=200), owner="hana")
+    handle = engine.start(TINY, tiny_settings(epochs=200), owner="hana")
     assert handle.join(120)
     assert handle.snapshot().status == "interrupted"
     assert "past its cap" in (handle.path / "error.log").read_text()
     assert engine.load_run(handle.run_id, "hana").status == "interrupted"
     monkeypatch.undo()
-    after = engine.start(TINY, settings(epochs=1), owner="hana")
+    after = engine.start(TINY, tiny_settings(epochs=1), owner="hana")
     assert after.join(300) and after.snapshot().status == "finished"
     assert after.where["pid"] != handle.where["pid"]
 
@@ -219,7 +187,7 @@ def test_a_full_disk_while_saving_here_ends_the_run_as_a_thread_would(engine, mo
 
     # The child trains on; the first checkpoint it sends cannot be written here.
     monkeypatch.setattr(LocalControl, "save_checkpoint", full)
-    handle = engine.start(TINY, settings(epochs=200), owner="ivo")
+    handle = engine.start(TINY, tiny_settings(epochs=200), owner="ivo")
     assert handle.join(120)
     monkeypatch.undo()
     snap = handle.snapshot()

@@ -13,7 +13,7 @@ import pytest
 
 from cnn_core import runs
 from tests.conftest import ROOT
-from tests.unit.conftest import small_cifar
+from tests.engine_helpers import small_cifar
 
 # The engine, in its own process, training a tiny network for many epochs on 300 real images.
 TRAINER = """
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from cnn_core.spec import ModelSpec
 from cnn_core.train import TrainSettings, start_training
-from tests.unit.conftest import small_cifar
+from tests.engine_helpers import small_cifar
 
 spec = ModelSpec.from_json(sys.argv[3])
 settings = TrainSettings(optimizer="adam", learning_rate=0.003, batch_size=50, epochs=200,

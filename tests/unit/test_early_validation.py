@@ -8,22 +8,10 @@ from pathlib import Path
 import pytest
 
 from cnn_core.evaluate import evaluate_model
-from cnn_core.spec import ModelSpec
 from cnn_core.train import TrainSettings, load_run, start_training, worker
 from cnn_core.train.local import reset_scheduler
 from cnn_core.train.snapshot import RunState
-from tests.unit.conftest import small_cifar
-from tests.unit.test_train import wait_for
-
-TINY = ModelSpec(
-    [
-        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-        {"type": "MaxPooling2D", "pool_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 10, "activation": "softmax"},
-    ],
-    name="tiny",
-)
+from tests.engine_helpers import TINY, small_cifar, wait_for
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ from cnn_core.train import (
 )
 from cnn_core.train.pipeline import SizeClock
 from cnn_core.whiten import whitening_filters
-from tests.unit.conftest import small_cifar
+from tests.engine_helpers import small_cifar
 
 SMALL_FAST = ModelSpec(
     [

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -11,37 +9,9 @@ from cnn_core import locales
 from cnn_core.presets import get_preset
 from cnn_core.runs import load_run
 from cnn_core.scheduler import OwnerBusyError
-from cnn_core.spec import ModelSpec
 from cnn_core.train import SettingsError, TrainSettings
 from cnn_core.train.local import LocalEngine, reset_scheduler
-from tests.unit.conftest import small_cifar
-
-TINY = ModelSpec(
-    [
-        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-        {"type": "MaxPooling2D", "pool_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 10, "activation": "softmax"},
-    ],
-    name="tiny",
-)
-
-
-def quick(**changes) -> TrainSettings:
-    base = TrainSettings(
-        optimizer="adam", learning_rate=0.003, batch_size=50, epochs=1, val_size=100
-    )
-    return base.replace(**changes)
-
-
-def wait_for(handle, predicate, timeout=120.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        snap = handle.snapshot()
-        if predicate(snap):
-            return snap
-        time.sleep(0.02)
-    raise AssertionError(f"condition not reached: {handle.snapshot()!r}")
+from tests.engine_helpers import TINY, small_cifar, tiny_settings, wait_for
 
 
 @pytest.fixture
@@ -53,11 +23,11 @@ def one_slot():
 def test_waiting_runs_keep_their_place_cancel_and_start_in_order(data_dir, tmp_path, one_slot):
     data = small_cifar(data_dir, 500)
     eng = LocalEngine(runs_dir=tmp_path, data=data, max_run_s=600)
-    first = eng.start(TINY, quick(epochs=200, batch_size=16), owner="ana")
-    second = eng.start(TINY, quick(), owner="bia", tags={"lesson": "1"})
-    third = eng.start(TINY, quick(), owner="caio")
+    first = eng.start(TINY, tiny_settings(epochs=200, batch_size=16), owner="ana")
+    second = eng.start(TINY, tiny_settings(epochs=1), owner="bia", tags={"lesson": "1"})
+    third = eng.start(TINY, tiny_settings(epochs=1), owner="caio")
     try:
-        wait_for(first, lambda s: s.status == "running" and s.batch >= 2)
+        wait_for(first, lambda s: s.status == "running" and s.batch >= 2, timeout=120)
         snap_b, snap_c = second.snapshot(), third.snapshot()
         assert (snap_b.status, snap_b.queue_position) == ("waiting", 1)
         assert (snap_c.status, snap_c.queue_position) == ("waiting", 2)
@@ -78,7 +48,7 @@ def test_waiting_runs_keep_their_place_cancel_and_start_in_order(data_dir, tmp_p
         assert lines[0].status == "running" and lines[1].tags == {"lesson": "1"}
         # One active or waiting run per visitor.
         with pytest.raises(OwnerBusyError) as busy:
-            eng.start(TINY, quick(), owner="bia")
+            eng.start(TINY, tiny_settings(epochs=1), owner="bia")
         assert busy.value.run_id == second.run_id
         assert busy.value.message("pt") != busy.value.message("en")
         # Bia leaves the line: Caio moves up, Bia's run never trains.
@@ -101,7 +71,7 @@ def test_waiting_runs_keep_their_place_cancel_and_start_in_order(data_dir, tmp_p
 
 def test_continue_extra_epochs_are_bounded_by_the_schema(data_dir, tmp_path, one_slot):
     eng = LocalEngine(runs_dir=tmp_path, data=small_cifar(data_dir, 200), max_run_s=None)
-    run = eng.start(TINY, quick(), owner="dan")
+    run = eng.start(TINY, tiny_settings(epochs=1), owner="dan")
     assert run.join(120) and run.snapshot().status == "finished"
     for bad in (0, 201, 10_000, True):
         with pytest.raises(SettingsError):

@@ -243,7 +243,7 @@ def test_env_caps_fall_back_to_defaults_on_nonsense(monkeypatch):
 def test_the_engine_ends_a_run_as_failed_when_the_disk_fills(tiny_disk, data_dir, monkeypatch):
     from cnn_core.spec import ModelSpec
     from cnn_core.train import TrainSettings, start_training
-    from tests.unit.conftest import small_cifar
+    from tests.engine_helpers import small_cifar
 
     monkeypatch.setenv("CNN_STUDIO_MIN_FREE_MB", "0")
     spec = ModelSpec(

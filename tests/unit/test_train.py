@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,17 +29,7 @@ from cnn_core.train import (
     start_training,
 )
 from cnn_core.train.local import reset_scheduler
-from tests.unit.conftest import small_cifar
-
-TINY = ModelSpec(
-    [
-        {"type": "Conv2D", "filters": 4, "kernel_size": 3, "activation": "relu"},
-        {"type": "MaxPooling2D", "pool_size": 2},
-        {"type": "Flatten"},
-        {"type": "Dense", "units": 10, "activation": "softmax"},
-    ],
-    name="tiny",
-)
+from tests.engine_helpers import TINY, small_cifar, tiny_settings, wait_for
 
 LINEAR = ModelSpec([{"type": "Flatten"}, {"type": "Dense", "units": 10, "activation": "softmax"}])
 
@@ -51,27 +40,8 @@ def small_data(data_dir):
     return small_cifar(data_dir, 500)
 
 
-def settings(**changes) -> TrainSettings:
-    base = TrainSettings(
-        optimizer="adam", learning_rate=0.003, batch_size=50, epochs=2, val_size=100
-    )
-    return base.replace(**changes)
-
-
-def wait_for(handle, predicate, timeout=60.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        snap = handle.snapshot()
-        if predicate(snap):
-            return snap
-        if handle.done:
-            break
-        time.sleep(0.01)
-    raise AssertionError(f"condition not reached: {handle.snapshot()!r}")
-
-
 def test_run_reports_live_progress_and_finishes(small_data, tmp_path):
-    handle = start_training(TINY, settings(), owner="ana", runs_dir=tmp_path, data=small_data)
+    handle = start_training(TINY, tiny_settings(), owner="ana", runs_dir=tmp_path, data=small_data)
     first = wait_for(handle, lambda s: s.status == "running" and s.batch >= 1)
     later = wait_for(handle, lambda s: s.epoch == 2 and s.batch >= 2)
     assert later.batch_log[-1]["step"] > first.batch_log[-1]["step"]
@@ -95,7 +65,7 @@ def test_run_reports_live_progress_and_finishes(small_data, tmp_path):
 
 
 def test_stop_takes_effect_within_one_batch(small_data, tmp_path):
-    long = settings(epochs=200, batch_size=16)
+    long = tiny_settings(epochs=200, batch_size=16)
     handle = start_training(TINY, long, owner="bia", runs_dir=tmp_path, data=small_data)
     wait_for(handle, lambda s: s.status == "running" and s.batch >= 3)
     handle.stop()
@@ -111,7 +81,7 @@ def test_stop_takes_effect_within_one_batch(small_data, tmp_path):
 
 def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
     # The largest learning rate allowed, on a linear model over 3,072 raw pixel values.
-    wild = settings(optimizer="sgd", learning_rate=1.0, epochs=3)
+    wild = tiny_settings(optimizer="sgd", learning_rate=1.0, epochs=3)
     handle = start_training(LINEAR, wild, owner="caio", runs_dir=tmp_path, data=small_data)
     assert handle.join(60)
     snap = handle.snapshot()
@@ -127,10 +97,10 @@ def test_huge_learning_rate_diverges_with_advice(small_data, tmp_path):
 
 def test_second_run_waits_its_turn_and_starts_by_itself(small_data, tmp_path):
     reset_scheduler(1)  # one training slot, as on a 2-core host
-    long = settings(epochs=200, batch_size=16)
+    long = tiny_settings(epochs=200, batch_size=16)
     first = start_training(TINY, long, owner="davi", runs_dir=tmp_path, data=small_data)
     second = start_training(
-        TINY, settings(epochs=1), owner="eva", runs_dir=tmp_path, data=small_data
+        TINY, tiny_settings(epochs=1), owner="eva", runs_dir=tmp_path, data=small_data
     )
     try:
         waiting = second.snapshot()
@@ -145,7 +115,7 @@ def test_second_run_waits_its_turn_and_starts_by_itself(small_data, tmp_path):
 
 def test_same_seed_same_metrics_other_seed_differs(small_data, tmp_path):
     def run(seed):
-        s = settings(seed=seed, augment=True, schedule="onecycle")
+        s = tiny_settings(seed=seed, augment=True, schedule="onecycle")
         handle = start_training(TINY, s, owner="fe", runs_dir=tmp_path, data=small_data)
         assert handle.join(120)
         snap = handle.snapshot()
@@ -158,7 +128,7 @@ def test_same_seed_same_metrics_other_seed_differs(small_data, tmp_path):
 
 
 def test_time_budget_ends_the_run(small_data, tmp_path):
-    s = settings(epochs=200, batch_size=16, time_budget_s=1.5, schedule="cosine")
+    s = tiny_settings(epochs=200, batch_size=16, time_budget_s=1.5, schedule="cosine")
     handle = start_training(TINY, s, owner="gil", runs_dir=tmp_path, data=small_data)
     assert handle.join(120)
     snap = handle.snapshot()
@@ -170,12 +140,12 @@ def test_time_budget_ends_the_run(small_data, tmp_path):
 
 
 def test_run_folder_reloads_and_continues(small_data, tmp_path):
-    handle = start_training(TINY, settings(), owner="hana", runs_dir=tmp_path, data=small_data)
+    handle = start_training(TINY, tiny_settings(), owner="hana", runs_dir=tmp_path, data=small_data)
     assert handle.join(120)
     info = load_run(handle.run_id, "hana", tmp_path)
     assert info.status == "finished" and info.epochs_done == 2
     assert ModelSpec.from_dict(info.spec) == TINY
-    assert TrainSettings.from_dict(info.settings) == settings()
+    assert TrainSettings.from_dict(info.settings) == tiny_settings()
     metrics = json.loads((info.path / "metrics.json").read_text())
     assert len(metrics["epoch_log"]) == 2
     more = continue_training(handle.run_id, 1, owner="hana", runs_dir=tmp_path, data=small_data)
@@ -190,13 +160,13 @@ def test_run_folder_reloads_and_continues(small_data, tmp_path):
 def test_runs_belong_to_their_owner(small_data, tmp_path):
     tags = {"lesson": "aula 1", "student": "Iara"}
     handle = start_training(
-        TINY, settings(epochs=1), owner="iara", runs_dir=tmp_path, data=small_data, tags=tags
+        TINY, tiny_settings(epochs=1), owner="iara", runs_dir=tmp_path, data=small_data, tags=tags
     )
     assert handle.join(60)
     assert handle.snapshot().tags == tags
     assert load_run(handle.run_id, "iara", tmp_path).tags == tags  # kept in meta.json
     with pytest.raises(SettingsError):
-        start_training(TINY, settings(), owner="iara", runs_dir=tmp_path, tags={"n": 1})
+        start_training(TINY, tiny_settings(), owner="iara", runs_dir=tmp_path, tags={"n": 1})
     assert list_runs("joao", tmp_path) == []
     with pytest.raises(RunNotFoundError):
         load_run(handle.run_id, "joao", tmp_path)
@@ -218,7 +188,7 @@ def test_a_failure_ends_readably_and_logs_the_traceback(small_data, tmp_path):
     cut = dataclasses.replace(
         small_data, **{k: getattr(small_data, k)[:, :28, :28] for k in ("x_train", "x_val")}
     )
-    handle = start_training(TINY, settings(), owner="kai", runs_dir=tmp_path, data=cut)
+    handle = start_training(TINY, tiny_settings(), owner="kai", runs_dir=tmp_path, data=cut)
     assert handle.join(60)
     snap = handle.snapshot()
     assert snap.status == "failed"
@@ -323,7 +293,7 @@ def test_bf16_copy_keeps_weights_and_a_float32_softmax():
 
 
 def test_estimate_epoch_seconds_measures_and_caches():
-    s = settings(batch_size=32, precision="float32")
+    s = tiny_settings(batch_size=32, precision="float32")
     first = estimate_epoch_seconds(TINY, s, train_images=1000)
     assert first > 0
     assert estimate_epoch_seconds(TINY, s, train_images=2000) == pytest.approx(
