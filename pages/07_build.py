@@ -12,7 +12,7 @@ from ui import build_fixes as bf
 from ui import design_state as ds
 from ui import frame, number, t
 from ui.charts import CONFIG
-from ui.layout import narrow_screen
+from ui.layout import icon_only_labels, narrow_screen
 
 lang = frame("build")
 ds.load_from_url()
@@ -51,6 +51,7 @@ with editor_col:
     # On a phone an inner scroll box traps the thumb: there the cards flow with the page.
     height = "content" if narrow_screen() else ub.EDITOR_HEIGHT
     cards = st.container(height=height, border=False, key="build_cards")
+    icon_only_labels("build_up_", "build_down_", "build_dup_", "build_rm_")  # the cards' buttons
     for i, (uid, layer, row) in enumerate(
         zip(design["uids"], design["spec"]["layers"], summary.rows, strict=True)
     ):
@@ -66,7 +67,7 @@ with editor_col:
                 )
             )
             up.button(
-                "",
+                t("build.layer.up"),
                 icon=":material/arrow_upward:",
                 key=f"build_up_{uid}",
                 help=t("build.layer.up"),
@@ -75,7 +76,7 @@ with editor_col:
                 disabled=i == 0,
             )
             down.button(
-                "",
+                t("build.layer.down"),
                 icon=":material/arrow_downward:",
                 key=f"build_down_{uid}",
                 help=t("build.layer.down"),
@@ -84,7 +85,7 @@ with editor_col:
                 disabled=i == count - 1,
             )
             dup.button(
-                "",
+                t("build.layer.duplicate"),
                 icon=":material/content_copy:",
                 key=f"build_dup_{uid}",
                 help=t("build.layer.duplicate"),
@@ -92,7 +93,7 @@ with editor_col:
                 args=(uid,),
             )
             rm.button(
-                "",
+                t("build.layer.remove"),
                 icon=":material/delete:",
                 key=f"build_rm_{uid}",
                 help=t("build.layer.remove"),

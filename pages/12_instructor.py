@@ -22,6 +22,7 @@ st.multiselect(
     format_func=wb.translator("nav.", lang),
     max_selections=lessons.MAX_STEPS,
     key="instructor_pages",
+    placeholder=t("a11y.choose"),
     help=t("workshop.instr.pages_help"),
 )
 pages = st.session_state.get("instructor_pages") or []
@@ -52,6 +53,7 @@ st.selectbox(
     choices,
     format_func=wb.translator("workshop.instr.design.", lang),
     key="instructor_design",
+    placeholder=t("a11y.choose"),
     help=t("workshop.instr.design_help"),
 )
 budget_col, seconds_col = st.columns(2, vertical_alignment="bottom")
@@ -73,6 +75,7 @@ for column, name in zip(control_cols, ws.CONTROLS, strict=True):
         ws.CONTROL_STATES,
         format_func=wb.translator("workshop.control_state.", lang),
         key=wb.control_widget_key(name),
+        placeholder=t("a11y.choose"),
     )
 
 # --- The challenge -----------------------------------------------------------------------------
@@ -101,6 +104,7 @@ if st.session_state.get("instructor_challenge_on"):
         DATASETS,
         format_func=wb.translator("data.dataset.", lang),
         key="instructor_ch_dataset",
+        placeholder=t("a11y.choose"),
     )
     st.caption(t("workshop.instr.challenge_help"))
 

@@ -506,7 +506,9 @@ def _verdict(right: bool, explanation: str, key: str) -> bool:
 def blog_callout(body: str) -> None:
     """The "If you read the blog post" box that corrects or completes the original text."""
     with st.container(border=True):
-        st.markdown(f"**:material/menu_book: {t('concepts.blog.title')}**")
+        # No ":material/menu_book:" here: inside Markdown, screen readers hear it as "menu_book
+        # icon", in English, before the title.
+        st.markdown(f"**{t('concepts.blog.title')}**")
         st.markdown(body)
 
 

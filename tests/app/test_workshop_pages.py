@@ -204,8 +204,11 @@ def test_step_box_and_locked_settings_on_the_build_page(lang, class_db):
     assert tr("workshop.step.back", lang, page=tr("nav.convolution", lang)) in labels
     assert tr("workshop.step.next", lang, page=tr("nav.train", lang)) in labels
     assert at.selectbox(key="build_set_optimizer").disabled  # settings locked by the lesson
-    # Locked: greyed out and not clickable; hidden: not displayed (the other html is the cookie).
-    (style,) = [h for h in at.get("html") if "<style" in h.proto.body]
+    # Locked: greyed out and not clickable; hidden: not displayed (the other html is the cookie,
+    # and the style that hides the layer cards' button labels from sight).
+    (style,) = [
+        h for h in at.get("html") if "<style" in h.proto.body and "pointer-events" in h.proto.body
+    ]
     rules = style.proto.body.splitlines()
     assert any("st-key-build_set_" in r and "pointer-events: none" in r for r in rules)
     assert any("st-key-train_history_table" in r and "display: none" in r for r in rules)
