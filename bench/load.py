@@ -19,9 +19,9 @@ Two kinds of visitors (``--client``):
   themselves (an upper bound of what a visitor waits).
 
 It prints the machine's load average and core count, p50/p95 of the time until a concept page has
-finished drawing and of a control's rerun, the errors seen (timeouts, exceptions shown by the app,
-pages not found), the places in line the trainers were given, and the server's peak memory; then a
-JSON line.
+finished drawing and of a control's rerun, the errors seen (timeouts, exceptions, a page showing
+the app's friendly error message in place of a crash, pages not found), the places in line the
+trainers were given, and the server's peak memory; then a JSON line.
 
 Usage::
 

@@ -1,0 +1,40 @@
+"""What keeps one server fast and whole when a class opens the app at the same moment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import tomllib
+
+from tests.conftest import ROOT
+
+
+def test_importing_ui_leaves_pandas_whole_before_any_page_draws():
+    # Plotly reads pandas from sys.modules without waiting: if one visitor's script thread were
+    # still importing it, another's chart failed ("partially initialized module 'pandas'").
+    # Every page imports ``ui`` first, so pandas must be complete when that import returns.
+    code = """
+        import sys
+        assert "pandas" not in sys.modules, "pandas already loaded before ui"
+        import ui
+        pandas = sys.modules.get("pandas")
+        print(pandas is not None and hasattr(pandas, "Series") and hasattr(pandas, "DataFrame"))
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_the_server_watches_no_source_files():
+    # Streamlit's watcher walks every imported module for each new session's first run: a
+    # quarter of the server's CPU when 30 visitors arrived within 20 s (bench/load.py).
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
