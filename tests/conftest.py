@@ -76,12 +76,18 @@ def no_tensorflow_after(page: str) -> dict:
             "keras": "keras" in sys.modules,
         }}))
     """
+    return run_python_json(code, timeout=180)
+
+
+def run_python_json(code: str, timeout: float = 120):
+    """Runs ``code`` in a fresh interpreter from the repository's root (nothing imported yet);
+    returns the JSON its last printed line holds. The run must succeed."""
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])

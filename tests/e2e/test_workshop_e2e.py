@@ -71,6 +71,9 @@ def _make_lesson(page, app_url: str) -> tuple[str, str]:
     page.get_by_role("button", name=_text("workshop.instr.save")).click()
     wait_for_app(page)
     page.get_by_text(re.compile(r"^Lesson saved\. Code: ")).wait_for()
+    # The two links are drawn after the QR code, a moment after the "saved" line (a CI run read
+    # the page in between and found no link).
+    page.locator('[data-testid="stCode"]').nth(1).wait_for()
     links = page.locator('[data-testid="stCode"]').all_inner_texts()
     student, instructor = (link.strip() for link in links[:2])
     return student, instructor

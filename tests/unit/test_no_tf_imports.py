@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import run_python_json
 
 LIGHT_MODULES = [
     "cnn_core.spec",
@@ -23,21 +18,9 @@ LIGHT_MODULES = [
 HEAVY = ("tensorflow", "keras", "streamlit", "jax", "torch")
 
 
-def _run(code: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("module", LIGHT_MODULES)
 def test_module_imports_without_heavy_frameworks(module):
-    loaded = _run(
+    loaded = run_python_json(
         f"""
         import json, sys
         import {module}
@@ -50,7 +33,7 @@ def test_module_imports_without_heavy_frameworks(module):
 
 
 def test_summarizing_every_preset_stays_light():
-    loaded = _run(
+    loaded = run_python_json(
         """
         import json, sys
         from cnn_core import presets, spec
@@ -66,7 +49,7 @@ def test_summarizing_every_preset_stays_light():
 
 
 def test_build_model_refuses_an_invalid_spec_before_importing_keras():
-    outcome = _run(
+    outcome = run_python_json(
         """
         import json, sys
         from cnn_core.model import build_model, to_keras_code

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import tomllib
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python_json
 
 
 def test_importing_ui_leaves_pandas_whole_before_any_page_draws():
     # Plotly reads pandas from sys.modules without waiting: if one visitor's script thread were
     # still importing it, another's chart failed ("partially initialized module 'pandas'").
     # Every page imports ``ui`` first, so pandas must be complete when that import returns.
-    code = """
-        import sys
+    whole = run_python_json(
+        """
+        import json, sys
         assert "pandas" not in sys.modules, "pandas already loaded before ui"
         import ui
         pandas = sys.modules.get("pandas")
-        print(pandas is not None and hasattr(pandas, "Series") and hasattr(pandas, "DataFrame"))
-    """
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        print(json.dumps(hasattr(pandas, "Series") and hasattr(pandas, "DataFrame")))
+        """
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "True"
+    assert whole is True
 
 
 def test_the_server_watches_no_source_files():
