@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -123,6 +124,7 @@ async def _drawn(page, timeout_ms: float) -> None:
     await page.wait_for_function(DRAWN_JS, timeout=timeout_ms)
 
 
+@functools.cache
 def _friendly_error() -> str:
     """The start of the translated message a page shows instead of a traceback (ui/safety.py):
     with ``showErrorDetails = "none"`` a crash draws no exception element, only this."""

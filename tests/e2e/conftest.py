@@ -17,6 +17,16 @@ import pytest
 # The browser and its flags are the whole session's (tests/conftest.py): one Playwright instance
 # for the browser tests here and the Ray browser test in tests/cluster.
 from tests.conftest import CHROMIUM_ARGS, ROOT, need, real_data_dir  # noqa: F401
+from ui.frame import PAGES
+
+
+def url_path(script: str) -> str:
+    """A page's address: ``pages/01_inputs.py`` -> ``inputs``; Home (``app.py``) is ``""``."""
+    return "" if script == "app.py" else Path(script).stem.split("_", 1)[1]
+
+
+# Every page of the app, in the sidebar's order, as the browser tests open them.
+APP_PATHS = [url_path(script) for script, _label, _icon in PAGES]
 
 # The running server's runs folder (set by ``app_url``), for tests that prepare runs in it.
 _SERVER: dict[str, Path] = {}

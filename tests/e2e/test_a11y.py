@@ -14,7 +14,7 @@ import pytest
 
 from cnn_core.data import class_names
 from cnn_core.locales import t
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import APP_PATHS, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -22,19 +22,6 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("critical", "serious")
-PAGES = [
-    "",
-    "inputs",
-    "convolution",
-    "activation",
-    "pooling",
-    "fully_connected",
-    "data",
-    "build",
-    "train",
-    "evaluate",
-    "classify",
-]
 
 # Violations that come from Streamlit's own widgets, not from our content: rule id -> [(a piece of
 # the offending element's CSS path or HTML, why it is Streamlit's)]. Keep each entry narrow. With
@@ -109,7 +96,7 @@ def main_images(page) -> list[str | None]:
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
-@pytest.mark.parametrize("url_path", PAGES)
+@pytest.mark.parametrize("url_path", APP_PATHS)
 def test_no_serious_accessibility_problem_on_any_page(page, app_url, url_path, lang):
     open_page(page, app_url, url_path, lang=lang)
     found = run_axe(page)

@@ -1,10 +1,10 @@
 """The learner's walk in Portuguese, in a real browser, at desktop width and on a phone (390x844).
 
-Every page of the app (Home and :data:`ui.frame.PAGES`) is opened with ``?lang=pt``; where the
-issue found English, the walk does what the learner did: Build opens a design without its Flatten
-so the problems show, Classify gets a photo (analysed at once) and the camera switched on, the
-Inputs quiz gets a typed answer, and Instructor's date input opens its calendar. At each stop the
-test reads what a learner can see or hear:
+Every page of the app (``APP_PATHS``: Home and :data:`ui.frame.PAGES`) is opened with ``?lang=pt``;
+where the issue found English, the walk does what the learner did: Build opens a design without its
+Flatten so the problems show, Classify gets a photo (analysed at once) and the camera switched on,
+the Inputs quiz gets a typed answer, and Instructor's date input opens its calendar. At each stop
+the test reads what a learner can see or hear:
 
 - every visible text (main area, sidebar, header, pop-ups), except material icons (their text is
   the icon's name, drawn as a picture) and code (Python and the line it prints stay as written);
@@ -23,16 +23,14 @@ screen's width, Classify's analysis included.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from cnn_core import design as designs
 from cnn_core import locales
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import APP_PATHS, wait_for_app
 from tests.e2e.test_learner_e2e import _png
 from tests.e2e.test_phone import WIDTH, page_width, phone  # noqa: F401 -- phone is a fixture
-from ui.frame import PAGES
 
 pytestmark = pytest.mark.e2e
 
@@ -154,14 +152,6 @@ READ_PAGE = """() => {
 MODE_BAR = "() => document.querySelectorAll('.modebar-btn, .modebar-group').length"
 
 
-def url_path(script: str) -> str:
-    """The page's address: ``pages/01_inputs.py`` -> ``inputs``; Home is ``""``."""
-    return "" if script == "app.py" else Path(script).stem.split("_", 1)[1]
-
-
-WALK = [url_path(script) for script, _label, _icon in PAGES]
-
-
 def _allowed_cut(kind: str, text: str, seen: set[str] | None = None) -> str:
     """The text without the parts :data:`STREAMLIT_OWN` allows for this kind of text.
 
@@ -271,7 +261,7 @@ def _visit(tab, app_url: str, path: str, seen: set[str]) -> list[tuple[str, list
 def _walk(tab, app_url: str, viewport: str, width: int | None = None) -> None:
     report = []
     seen: set[str] = set()
-    for path in WALK:
+    for path in APP_PATHS:
         for where, problems in _visit(tab, app_url, path, seen):
             report += [f"[{viewport}] /{path}?lang=pt ({where}): {line}" for line in problems]
             if width is not None and page_width(tab) > width:
