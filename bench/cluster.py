@@ -4,12 +4,18 @@ Measures, on the real CIFAR-10 (``CNN_STUDIO_DATA``), with real local Ray nodes 
 starts and stops itself (token authentication on, loopback addresses only):
 
 1. **overhead**: the same short run (the ``fast`` preset, ``--epochs`` on ``--train-size``
-   images) through the in-process backend and through a Ray head with 2 CPUs, ``--repeat``
-   runs each; the overhead is the difference of the warm runs' median wall times from
-   ``start()`` to the run recorded as ended (dispatch, streaming, saving), and the time until a
-   worker takes the run is shown on its own. The first Ray run also pays for a fresh worker
-   importing TensorFlow (goal: <= 3 s for warm runs once the cluster is up). Medians, because a
-   run sometimes stalls for several seconds as ``model.fit`` ends, on either backend;
+   images) through the in-process backend and through a Ray head with 2 CPUs, in ``--repeat``
+   pairs with the head up for both ("once the cluster is up"), the order alternating from pair
+   to pair; the in-process side trains as the app does (a niced child process) or, with
+   ``--local thread``, as the command line does. The overhead is the median of the warm pairs'
+   differences in wall time from ``start()`` to the run recorded as ended, split into the
+   training itself and everything around it (dispatch, streaming, the test, saving); the time
+   until a worker takes the run is shown on its own. The first pair also pays for TensorFlow
+   and the data (a fresh Ray worker) and is left out (goal: <= 3 s for warm runs). Also
+   measured: the share of a core Ray's own processes use, idle and during the runs.
+   ``--dumps DIR`` writes ``py-spy`` stacks of any run that shows no change for ``--quiet``
+   seconds (runs sometimes stall for seconds to a minute between an epoch's end and the test,
+   on either backend);
 2. **two nodes on this machine** (a head and a second ``ray start``, one CPU each): two visitors'
    runs started together, and whether they trained at the same time, on which nodes;
 3. **jobs per hour** for a line of ``--demos`` quick demos (``fast_small``, ``--demo-seconds``
@@ -29,7 +35,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,20 +67,31 @@ def _wait(handles, timeout: float = 3600) -> dict:
     raise TimeoutError("runs did not end")
 
 
-def _timed_run(engine, spec, settings, owner: str) -> dict:
+def _timed_run(engine, spec, settings, owner: str, dumps: Path | None = None, quiet: float = 20):
     """One run, start to recorded end, with the moment its worker took it (``dispatch_s``: the
-    snapshot leaves ``waiting``) and the phases its worker reported."""
+    snapshot leaves ``waiting``) and the phases its worker reported. With ``dumps``, whenever
+    the run shows no change for ``quiet`` seconds, ``py-spy dump`` of the process training it
+    (and of this one, the driver) is written there: a stall leaves its stacks."""
+    from bench.stall_hunt import _moving
+
     t0 = time.perf_counter()
     handle = engine.start(spec, settings, owner=owner)
     dispatch = None
     phases: dict[str, float] = {}
+    last, changed, dumped = None, t0, 0.0
     while True:
         snap = handle.snapshot()
-        now = time.perf_counter() - t0
+        now = time.perf_counter()
         if dispatch is None and snap.status != "waiting":
-            dispatch = now
+            dispatch = now - t0
         if snap.message_key and snap.message_key not in phases:
-            phases[snap.message_key] = round(now, 2)
+            phases[snap.message_key] = round(now - t0, 2)
+        state = _moving(snap)
+        if state != last:
+            last, changed = state, now
+        elif dumps and now - changed >= quiet and now - dumped >= quiet and not snap.done:
+            dumped = now
+            _dump_stacks(dumps / f"{owner}_t{now - t0:.0f}.txt", handle, state)
         if snap.done:
             break
         time.sleep(0.05)
@@ -90,6 +109,46 @@ def _timed_run(engine, spec, settings, owner: str) -> dict:
     }
 
 
+def _dump_stacks(path: Path, handle, state) -> None:
+    """``py-spy dump --native`` of the run's training process and of this process, if py-spy is
+    installed (``pip install py-spy``)."""
+    if shutil.which("py-spy") is None:
+        return
+    pids = {os.getpid(), (getattr(handle, "where", None) or {}).get("pid") or os.getpid()}
+    text = [repr(state)]
+    for pid in sorted(pids):
+        command = ["py-spy", "dump", "--native", "--pid", str(pid)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+        text.append(f"== pid {pid}\n{done.stdout}{done.stderr}")
+    path.write_text("\n".join(text))
+
+
+def _session_cpu(session: int) -> dict[int, float]:
+    """CPU seconds so far of every process in the session ``session`` (Linux ``/proc``): a Ray
+    node started by :class:`LocalCluster` is one session, its services and workers included."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session:
+            out[int(name)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _services_cpu(session: int, before: dict, seconds: float, training_pid=None) -> float:
+    """Share of one core the node's processes used since ``before``, the training worker left
+    out: what Ray's own services (raylet, GCS, relay actor, idle workers, agents) cost."""
+    after = _session_cpu(session)
+    used = sum(t - before.get(pid, 0.0) for pid, t in after.items() if pid != training_pid)
+    return used / seconds
+
+
 def overhead(args, runs_dir: Path, token: Path) -> dict:
     from cnn_core.presets import get_preset
     from cnn_core.train import fast_settings
@@ -99,9 +158,10 @@ def overhead(args, runs_dir: Path, token: Path) -> dict:
 
     spec = get_preset("fast")
     settings = fast_settings(epochs=args.epochs, train_size=args.train_size)
-    local = LocalEngine(runs_dir=runs_dir)
+    # The app's embedded default trains in a niced child process; the CLI's in a thread.
+    local = LocalEngine(runs_dir=runs_dir, process=args.local == "process")
     runs = max(2, args.repeat)
-    out = {"local": [_timed_run(local, spec, settings, f"local{i}") for i in range(runs)]}
+    out: dict = {"local": [], "ray": [], "ray_services_cpu": []}
     cluster = LocalCluster(token_path=token)
     try:
         t0 = time.perf_counter()
@@ -112,25 +172,52 @@ def overhead(args, runs_dir: Path, token: Path) -> dict:
         t0 = time.perf_counter()
         engine.connect()
         out["connect_s"] = time.perf_counter() - t0
-        out["ray"] = [_timed_run(engine, spec, settings, f"ray{i}") for i in range(runs)]
+        session = cluster.node_pids()[0]
+        time.sleep(5)  # past the start-up's own work
+        before, t0 = _session_cpu(session), time.perf_counter()
+        time.sleep(args.idle_seconds)
+        out["idle_services_cpu"] = _services_cpu(session, before, time.perf_counter() - t0)
+        # In pairs, with the head up for both backends ("once the cluster is up"), alternating
+        # which goes first: both see the same machine, and a drift of its speed cancels out.
+        for i in range(runs):
+            for name in ("local", "ray") if i % 2 == 0 else ("ray", "local"):
+                before, t0 = _session_cpu(session), time.perf_counter()
+                run = _timed_run(
+                    engine if name == "ray" else local, spec, settings, f"{name}{i}",
+                    args.dumps, args.quiet,
+                )  # fmt: skip
+                out[name].append(run)
+                if name == "ray":
+                    pid = (run["where"] or {}).get("pid")
+                    seconds = time.perf_counter() - t0
+                    out["ray_services_cpu"].append(_services_cpu(session, before, seconds, pid))
+                print(
+                    f"{name}{i}: {run['wall_s']:.1f} s, training {run['train_s']:.1f} s", flush=True
+                )
     finally:
         _disconnect()
         cluster.stop()
-    # Warm runs only (the first of each backend loads TensorFlow or the data); medians, because a
-    # run sometimes stalls for several seconds as model.fit ends, on either backend alike.
-    warm_local = statistics.median(r["wall_s"] for r in out["local"][1:])
-    warm_ray = statistics.median(r["wall_s"] for r in out["ray"][1:])
-    out["overhead_cold_s"] = out["ray"][0]["wall_s"] - warm_local
-    out["overhead_warm_s"] = warm_ray - warm_local
+    # Warm pairs only (the first pair loads TensorFlow and the data on both sides); medians of
+    # the pairs' differences, because a run sometimes stalls for seconds, on either backend.
+    warm = list(zip(out["local"][1:], out["ray"][1:], strict=True))
+    out["overhead_cold_s"] = out["ray"][0]["wall_s"] - statistics.median(
+        r["wall_s"] for r in out["local"][1:]
+    )
+
+    def paired(of) -> float:
+        return statistics.median(of(ray) - of(loc) for loc, ray in warm)
+
+    out["overhead_warm_s"] = paired(lambda r: r["wall_s"])
     # The same split into training (the epochs' own seconds) and everything around it: start-up,
-    # dispatch, streaming, the test and saving, the parts the goal names. Ray's services share
-    # these 2 cores with the worker here, which slows the training part on its own.
+    # dispatch, streaming, the test and saving, the parts the goal names.
     for name in ("local", "ray"):
-        warm = out[name][1:]
-        out[f"train_warm_{name}_s"] = statistics.median(r["train_s"] for r in warm)
-        out[f"outside_warm_{name}_s"] = statistics.median(r["wall_s"] - r["train_s"] for r in warm)
-    out["overhead_outside_warm_s"] = out["outside_warm_ray_s"] - out["outside_warm_local_s"]
+        runs_ = out[name][1:]
+        out[f"train_warm_{name}_s"] = statistics.median(r["train_s"] for r in runs_)
+        out[f"outside_warm_{name}_s"] = statistics.median(r["wall_s"] - r["train_s"] for r in runs_)
+    out["overhead_outside_warm_s"] = paired(lambda r: r["wall_s"] - r["train_s"])
+    out["overhead_train_warm_s"] = paired(lambda r: r["train_s"])
     out["dispatch_warm_s"] = statistics.median(r["dispatch_s"] for r in out["ray"][1:])
+    out["ray_services_cpu_median"] = statistics.median(out["ray_services_cpu"][1:])
     return out
 
 
@@ -205,13 +292,25 @@ def main(argv=None) -> dict:
     parser.add_argument("--epochs", type=int, default=2, help="epochs of the short run")
     parser.add_argument("--demos", type=int, default=10, help="quick demos in the line")
     parser.add_argument("--demo-seconds", type=float, default=30, help="each demo's budget")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per backend (overhead)")
+    parser.add_argument("--repeat", type=int, default=3, help="pairs of runs (overhead)")
+    parser.add_argument(
+        "--local",
+        choices=("process", "thread"),
+        default="process",
+        help="the in-process backend as the app runs it (a niced child process) or as the "
+        "command line does (a thread)",
+    )
+    parser.add_argument("--idle-seconds", type=float, default=20, help="idle head measured")
+    parser.add_argument("--dumps", type=Path, help="a folder for py-spy stacks of stalled runs")
+    parser.add_argument("--quiet", type=float, default=20, help="seconds without change = stall")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes: proves it works")
     parser.add_argument("--skip", nargs="*", default=[], choices=("overhead", "nodes"))
     args = parser.parse_args(argv)
     if args.tiny:
         args.train_size, args.epochs, args.demos, args.demo_seconds = 500, 1, 3, 3
         args.repeat = 2
+    if args.dumps:
+        args.dumps.mkdir(parents=True, exist_ok=True)
     report: dict = {"settings": {k: v for k, v in vars(args).items() if k != "skip"}}
     report["load_average"] = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cnn-bench-cluster-") as runs_dir:
@@ -235,29 +334,33 @@ def _print_table(report: dict) -> None:
     ov = report.get("overhead")
     if ov:
         local, ray = ov["local"], ov["ray"]
+        pct = 100 * ov["ray_services_cpu_median"]
         rows += [
             ("Ray head start (ray start --head)", f"{ov['head_start_s']:.1f} s"),
             ("driver connects (ray.init)", f"{ov['connect_s']:.1f} s"),
-            ("short run, in-process, each", " / ".join(f"{r['wall_s']:.1f}" for r in local) + " s"),
-            (
-                "short run, Ray (cold first), each",
-                " / ".join(f"{r['wall_s']:.1f}" for r in ray) + " s",
-            ),
+            ("Ray's own processes, idle head", f"{100 * ov['idle_services_cpu']:.1f}% of a core"),
+            ("Ray's own processes, during a warm run", f"{pct:.1f}% of a core"),
+            (f"short run, in-process ({report['settings']['local']}), each", _walls(local)),
+            ("short run, Ray (cold first), each", _walls(ray)),
             ("Ray: start() to a worker on it, warm", f"{ov['dispatch_warm_s']:.2f} s"),
             ("overhead per Ray run, cold worker", f"{ov['overhead_cold_s']:+.1f} s"),
             (
-                "overhead per Ray run, warm, medians (goal <= 3 s)",
+                "overhead per Ray run, warm, median of pairs (goal <= 3 s)",
                 f"{ov['overhead_warm_s']:+.1f} s",
             ),
             (
                 "training itself, warm medians, in-process / Ray",
-                f"{ov['train_warm_local_s']:.1f} / {ov['train_warm_ray_s']:.1f} s",
+                f"{ov['train_warm_local_s']:.1f} / {ov['train_warm_ray_s']:.1f} s"
+                f" (pairs: {ov['overhead_train_warm_s']:+.1f} s)",
             ),
             (
                 "around training (start-up, dispatch, streaming, test, saving), in-process / Ray",
                 f"{ov['outside_warm_local_s']:.1f} / {ov['outside_warm_ray_s']:.1f} s",
             ),
-            ("overhead around training, warm medians", f"{ov['overhead_outside_warm_s']:+.1f} s"),
+            (
+                "overhead around training, median of pairs",
+                f"{ov['overhead_outside_warm_s']:+.1f} s",
+            ),
         ]
     nodes = report.get("nodes")
     if nodes:

@@ -212,7 +212,8 @@ class _Pusher(Pusher):
         super().__init__(run_id, control)
         self.sender = sender
 
-    def send(self, events: list) -> None:
+    def send(self, events: list, first: int) -> None:
+        # A pipe delivers or the parent is gone: ``first`` (for retries) is not needed here.
         if events:  # nothing new: no message (each one wakes the parent)
             self.sender.send(("events", self.run_id, events))
 

@@ -31,6 +31,8 @@ __all__ = ["Relay", "TaskControl", "model_bytes", "relay_class", "task_function"
 
 # A worker that cannot reach the relay for this long stops its run (nobody would hear of it).
 LOST_RELAY_S = 60.0
+# Longest wait for one push's answer before it is sent again.
+PUSH_TIMEOUT_S = 15.0
 
 
 class Relay:
@@ -45,11 +47,13 @@ class Relay:
     def _box(self, run_id: str) -> dict:
         return self._runs.setdefault(run_id, {"events": [], "base": 0, "stop": False, "at": None})
 
-    def push(self, run_id: str, events: list, where: dict | None = None) -> bool:
-        """A worker's news; returns whether the run should stop."""
+    def push(self, run_id: str, events: list, where: dict | None = None, first: int = 0) -> bool:
+        """A worker's news, ``events`` numbered from ``first`` on; returns whether the run should
+        stop. A push sent again (its first try timed out, yet arrived) adds only what is new."""
         with self._lock:
             box = self._box(run_id)
-            box["events"].extend(events)
+            have = box["base"] + len(box["events"])
+            box["events"].extend(events[max(0, have - first) :])
             if where is not None:
                 box["at"] = where
             return box["stop"]
@@ -86,11 +90,14 @@ class _Pusher(Pusher):
         self.where = {"host": socket.gethostname(), "pid": os.getpid(), "node": node}
         self.last_ok = time.monotonic()
 
-    def send(self, events: list) -> None:
+    def send(self, events: list, first: int) -> None:
         import ray
 
-        # Even with no events: the answer says whether the run should stop.
-        stop = ray.get(self.relay.push.remote(self.run_id, events, self.where))
+        # Even with no events: the answer says whether the run should stop. Bounded: a reply
+        # lost on the way must not hold the run's news (and its stop) for good; the push is
+        # sent again, and the relay keeps only what it did not have.
+        ref = self.relay.push.remote(self.run_id, events, self.where, first)
+        stop = ray.get(ref, timeout=PUSH_TIMEOUT_S)
         self.last_ok = time.monotonic()
         if stop:
             self.control.request_stop()
@@ -100,6 +107,20 @@ class _Pusher(Pusher):
         # LOST_RELAY_S leaves a run nobody would hear of, so it stops.
         if time.monotonic() - self.last_ok > LOST_RELAY_S:
             self.control.request_stop()
+
+    def close(self) -> None:
+        """Stops the thread, then pushes the last events, trying again while the relay may
+        still come back (the ``finish`` event must not be lost to one failed push)."""
+        self.done.set()
+        self.join()
+        while True:
+            try:
+                self.push()
+                return
+            except Exception:
+                if time.monotonic() - self.last_ok > LOST_RELAY_S:
+                    raise
+                time.sleep(1.0)
 
 
 _THREADS_SET = False

@@ -199,9 +199,17 @@ class Pusher(threading.Thread):
         super().__init__(name=f"push-{run_id}", daemon=True)
         self.run_id, self.control = run_id, control
         self.done = threading.Event()
+        # Events taken from the control but not yet acknowledged: a failed push sends them again.
+        self._unsent: list = []
+        self.sent = 0
 
-    def send(self, events: list) -> None:
-        """Sends ``events`` (maybe none) to the process that keeps the run store."""
+    def send(self, events: list, first: int) -> None:
+        """Sends ``events`` (maybe none) to the process that keeps the run store.
+
+        ``first`` is the number of this run's events sent before them: a push that failed
+        after all (a timeout whose message arrived) is sent again, and the receiver keeps only
+        the events it does not have yet.
+        """
         raise NotImplementedError
 
     def push_failed(self, exc: Exception) -> None:
@@ -213,8 +221,12 @@ class Pusher(threading.Thread):
         raise exc
 
     def push(self) -> None:
-        """Sends the events recorded since the last push, now."""
-        self.send(self.control.take_events())
+        """Sends the events recorded since the last successful push, now."""
+        batch = self._unsent + self.control.take_events()
+        self._unsent = batch  # kept until sent: a failed push loses nothing
+        self.send(batch, self.sent)
+        self.sent += len(batch)
+        self._unsent = []
 
     def run(self) -> None:
         while not self.done.wait(PUSH_S):
