@@ -6,7 +6,8 @@ Display names and descriptions are in the catalog: ``spec.preset.<name>.title`` 
 
 from __future__ import annotations
 
-from cnn_core.spec import ModelSpec, SpecError, _problem
+from cnn_core.spec import ModelSpec, SpecError
+from cnn_core.spec.schema import _problem
 
 __all__ = ["BLOG_PARAMS", "PRESET_NAMES", "get_preset"]
 
