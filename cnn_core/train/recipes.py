@@ -111,12 +111,17 @@ def settle_batchnorm(
         Whether the model had BatchNormalization layers to settle.
     """
     import keras
+    import tensorflow as tf
 
     if not any(isinstance(layer, keras.layers.BatchNormalization) for layer in model.layers):
         return False
+    # A graph, not eager calls: TensorFlow's graph optimizations (oneDNN's fused kernels) apply
+    # only there, which made settling ~1.5x faster here, tracing included (3.6-4.0 s -> 2.6 s
+    # for the fast preset's 20 batches of 128).
+    forward = tf.function(lambda images: model(images, training=True))
     rng = np.random.default_rng(seed)
     size = min(batch_size, len(x))
     for _ in range(batches):
         idx = np.sort(rng.choice(len(x), size, replace=False))
-        model(x[idx].astype(np.float32), training=True)
+        forward(tf.constant(x[idx], dtype=tf.float32))
     return True
