@@ -179,10 +179,18 @@ def _mark_interrupted(folder: Path, meta: dict) -> dict:
     meta = dict(meta)
     metrics = read_json(folder / "metrics.json", {}) or {}
     epochs = sum(1 for e in metrics.get("epoch_log", []) if not e.get("partial"))
+    # Say what was lost: a run still in line never began, one cut off in its first epoch kept
+    # no weights (nothing to Continue from), a later one kept its last full epoch.
+    if meta.get("status") == "waiting":
+        key = "runs.msg.interrupted_waiting"
+    elif epochs == 0:
+        key = "runs.msg.interrupted_early"
+    else:
+        key = "runs.msg.interrupted"
     meta.update(
         status="interrupted",
         interrupted_from=meta.get("status"),
-        message_key="runs.msg.interrupted",
+        message_key=key,
         message_args={"epochs": epochs},
         updated=datetime.now(UTC).isoformat(timespec="seconds"),
     )

@@ -92,7 +92,12 @@ def show_state(view: RunView) -> None:
         ]
         st.markdown(t("trainp.advice_intro") + "\n" + "\n".join(f"- {a}" for a in advice if a))
     elif status == "interrupted":
-        st.warning(t("trainp.state.interrupted", epochs=done), icon=":material/power_off:")
+        # Without a full epoch there are no weights: say so, rather than "kept after 0 epochs".
+        if done:
+            text = t("trainp.state.interrupted", epochs=done)
+        else:
+            text = t("trainp.state.interrupted_early", button=t("trainp.start"))
+        st.warning(text, icon=":material/power_off:")
     else:
         st.error(
             t("trainp.state.failed", reason=detail or t("trainp.reason.unknown")),

@@ -10,6 +10,14 @@ STRINGS = {
         "pt": "O processo que treinava esta execução parou (o servidor reiniciou) depois de {epochs} épocas completas; os pesos dessas épocas foram mantidos.",
         "en": "The process training this run stopped (the server restarted) after {epochs} full epochs; the weights of those epochs were kept.",
     },
+    "runs.msg.interrupted_early": {
+        "pt": "O processo que treinava esta execução parou (o servidor reiniciou) antes de completar a primeira época: não havia pesos para guardar.",
+        "en": "The process training this run stopped (the server restarted) before its first full epoch: there were no weights to keep.",
+    },
+    "runs.msg.interrupted_waiting": {
+        "pt": "O servidor reiniciou enquanto esta execução esperava na fila: ela não chegou a começar.",
+        "en": "The server restarted while this run was waiting in line: it never began.",
+    },
     # The sidebar expander: moving one's runs to another device on purpose.
     "identity.resume.title": {
         "pt": "Suas execuções em outro aparelho",

@@ -125,6 +125,10 @@ STRINGS = {
         "en": "Put BatchNormalization after the convolutions.",
     },
     "trainp.advice.adam": {"pt": "Use o otimizador Adam.", "en": "Use the Adam optimizer."},
+    "trainp.state.interrupted_early": {
+        "pt": "Este treino foi interrompido antes de completar a primeira época (o servidor reiniciou ou o processo de treino parou), então não há pesos guardados. Aperte “{button}” para começar de novo.",
+        "en": "This run was interrupted before its first full epoch (the server restarted or the training process stopped), so no weights were kept. Press “{button}” to start again.",
+    },
     "trainp.state.interrupted": {
         "pt": "Este treino foi interrompido depois de {epochs} épocas completas (o servidor reiniciou ou o processo de treino parou); os pesos dessas épocas foram guardados.",
         "en": "This run was interrupted after {epochs} full epochs (the server restarted or the training process stopped); the weights of those epochs were kept.",

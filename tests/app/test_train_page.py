@@ -552,3 +552,21 @@ def test_an_unavailable_backend_is_explained_not_a_traceback(monkeypatch):
     assert expected in texts(at.error)
     assert not [b for b in at.button if b.key == "train_start"]
     train_engine.reset_engine()
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_an_interrupted_run_says_whether_weights_were_kept(lang):
+    """A restart in the first epoch left no weights: the page must not claim it kept some."""
+    at = start_design(open_train(lang))
+    fe.advance(2)  # half of the first epoch
+    (run,) = fe._RUNS.values()
+    run.info.status, run.message_key = "interrupted", "runs.msg.interrupted_early"
+    run.message_args = {"epochs": 0}
+    at.run()
+    no_errors(at)
+    early = locales.t(
+        "trainp.state.interrupted_early", lang, button=locales.t("trainp.start", lang)
+    )
+    assert early in texts(at.warning)
+    assert locales.t("trainp.state.interrupted", lang, epochs=0) not in texts(at.warning)
+    assert locales.t("runs.msg.interrupted_early", lang, epochs=0) in texts(at.caption)

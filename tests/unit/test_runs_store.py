@@ -20,7 +20,10 @@ KEEPER = """
 import sys, time
 from cnn_core import runs
 folder = runs.create_run_folder(sys.argv[2], {}, {}, sys.argv[1])
-runs.update_meta(folder, status="running")
+runs.update_meta(folder, status=sys.argv[3] if len(sys.argv) > 3 else "running")
+if len(sys.argv) > 4:  # full epochs already trained
+    log = [{"epoch": e + 1, "loss": 1.0} for e in range(int(sys.argv[4]))]
+    runs.write_json(folder / "metrics.json", {"epoch_log": log})
 print(folder.name, flush=True)
 time.sleep(600)
 """
@@ -62,8 +65,9 @@ def test_a_run_kept_by_a_live_process_is_alive_and_interrupted_once_it_is_killed
     proc.wait()
     info = runs.load_run(run_id, "ana", tmp_path)
     assert info.status == "interrupted"
-    assert info.message_key == "runs.msg.interrupted"
-    assert "0" in locales.t(info.message_key, "en", **info.message_args)
+    # Cut off in its first epoch: it says no weights were kept (not "kept after 0 epochs").
+    assert info.message_key == "runs.msg.interrupted_early"
+    assert "no weights" in locales.t(info.message_key, "en", **info.message_args)
     # Written down, so every later reader (and the engine's Continue) agrees.
     meta = json.loads((tmp_path / run_id / "meta.json").read_text())
     assert meta["status"] == "interrupted" and meta["interrupted_from"] == "running"
@@ -280,3 +284,30 @@ def test_without_flock_liveness_falls_back_to_the_pid(tmp_path, monkeypatch):
     assert runs.is_alive(folder)  # meta's pid is this (live) process
     runs.update_meta(folder, pid=2**22 + 12345)  # above Linux's pid_max: no process has it
     assert runs.load_run(folder.name, "ivo", tmp_path).status == "interrupted"
+
+
+@pytest.mark.parametrize(
+    ("status", "epochs", "key"),
+    [
+        ("waiting", "0", "runs.msg.interrupted_waiting"),
+        ("running", "2", "runs.msg.interrupted"),
+    ],
+)
+def test_an_interrupted_run_says_what_it_had_done(tmp_path, status, epochs, key):
+    """A run still in line never began; one with full epochs kept their weights."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KEEPER, str(tmp_path), "ana", status, epochs],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    run_id = proc.stdout.readline().strip()
+    proc.kill()
+    proc.wait()
+    info = runs.load_run(run_id, "ana", tmp_path)
+    assert (info.status, info.message_key) == ("interrupted", key)
+    for lang in ("pt", "en"):
+        text = locales.t(info.message_key, lang, **info.message_args)
+        assert text and "{" not in text
+    if epochs != "0":
+        assert epochs in locales.t(info.message_key, "en", **info.message_args)
