@@ -9,6 +9,12 @@ STRINGS = {
         "pt": "Treino cancelado antes de começar.",
         "en": "Training cancelled before it started.",
     },
+    "cluster.msg.worker_lost_early": {
+        "pt": "A máquina do cluster que treinava esta rede parou de responder antes de completar a "
+        "primeira época: não havia pesos para guardar.",
+        "en": "The cluster machine training this network stopped answering before its first "
+        "complete epoch: there were no weights to keep.",
+    },
     "cluster.msg.worker_lost": {
         "pt": "A máquina do cluster que treinava esta rede parou de responder. Os pesos da última "
         "época completa ({epoch}) foram guardados: você pode continuar o treino a partir deles.",

@@ -49,6 +49,12 @@ STRINGS = {
         "pt": "Você parou o treino na época {epoch}; os pesos aprendidos até aqui foram guardados.",
         "en": "You stopped training in epoch {epoch}; the weights learned so far were kept.",
     },
+    "train.msg.process_lost_early": {
+        "pt": "O processo que treinava esta rede parou de repente, antes de completar a primeira "
+        "época: não havia pesos para guardar.",
+        "en": "The process training this network stopped unexpectedly before its first complete "
+        "epoch: there were no weights to keep.",
+    },
     "train.msg.process_lost": {
         "pt": "O processo que treinava esta rede parou de repente. Os pesos da última época "
         "completa ({epoch}) foram guardados: você pode continuar o treino a partir deles.",

@@ -42,7 +42,7 @@ import traceback
 from cnn_core import runs as _runs
 from cnn_core.priority import TRAINING_NICENESS, lower_training_priority, process_threads
 from cnn_core.spec import ModelSpec
-from cnn_core.train.relay import Pusher, Replay, TaskControl, epochs_saved, far_state
+from cnn_core.train.relay import Pusher, Replay, TaskControl, far_state, lost_message
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES
 from cnn_core.train.worker import Resume, failure_message, run_training
@@ -498,11 +498,7 @@ def run_in_child(handle, control, spec, settings, *, data=None, resume=None, kee
         if lost is None:  # "done" without a finish: the loop's promise was broken
             control.finish("failed", "train.error.unexpected", {"kind": "TrainingProcess"})
             return
-        control.finish(
-            "interrupted",
-            "train.msg.process_lost",
-            {"epoch": epochs_saved(handle.path)},
-            details=lost,
-        )
+        key, args = lost_message("train.msg.process_lost", handle.path)
+        control.finish("interrupted", key, args, details=lost)
     finally:
         _POOL.give_back(child, keep)

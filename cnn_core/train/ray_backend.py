@@ -46,7 +46,7 @@ from cnn_core.spec import ModelSpec
 from cnn_core.train.errors import SettingsError, TrainingBusyError
 from cnn_core.train.local import LocalControl, load_run_model
 from cnn_core.train.ray_actor import relay_class, task_function
-from cnn_core.train.relay import Replay, epochs_saved
+from cnn_core.train.relay import Replay, lost_message
 from cnn_core.train.settings import TrainSettings
 from cnn_core.train.snapshot import ACTIVE_STATUSES, QueueEntry, RunState, Snapshot
 from cnn_core.train.worker import failure_message
@@ -381,10 +381,8 @@ class RayEngine:
     def _interrupted(self, handle: RayRunHandle, control: _DriverControl, detail: str) -> None:
         """The worker's process or node died: the run ends ``interrupted``, its last saved epoch
         kept (Continue picks up from it)."""
-        epoch = epochs_saved(handle.path)
-        control.finish(
-            "interrupted", "cluster.msg.worker_lost", {"epoch": epoch}, details=f"ray: {detail}"
-        )
+        key, args = lost_message("cluster.msg.worker_lost", handle.path)
+        control.finish("interrupted", key, args, details=f"ray: {detail}")
 
     def _end_unplaced(self, handle: RayRunHandle, control: _DriverControl) -> None:
         if handle._cancel.is_set():

@@ -36,6 +36,7 @@ __all__ = [
     "TaskControl",
     "epochs_saved",
     "far_state",
+    "lost_message",
     "model_bytes",
 ]
 
@@ -84,6 +85,13 @@ def epochs_saved(folder: Path) -> int:
     """Full epochs whose weights are in the run folder (what Continue would start from)."""
     saved = _runs.read_json(Path(folder) / "metrics.json", {}) or {}
     return len([e for e in saved.get("epoch_log", []) if not e.get("partial")])
+
+
+def lost_message(key: str, folder: Path) -> tuple[str, dict]:
+    """The message of a run whose far process died: ``key`` with the full epochs saved, or
+    ``key + "_early"`` when it died in its first epoch (no weights kept, nothing to Continue)."""
+    epoch = epochs_saved(folder)
+    return (key if epoch else f"{key}_early"), {"epoch": epoch}
 
 
 class TaskControl(StateControl):

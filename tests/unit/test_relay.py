@@ -88,3 +88,19 @@ def test_the_default_pusher_lets_a_failure_through():
 
     with pytest.raises(OSError):
         Broken("run", _control()).push_failed(OSError("pipe closed"))
+
+
+@pytest.mark.parametrize("key", ["train.msg.process_lost", "cluster.msg.worker_lost"])
+def test_a_lost_run_says_whether_it_kept_weights(tmp_path, key):
+    """Died in its first epoch: no "weights of epoch 0 kept, you can continue"."""
+    from cnn_core import locales, runs
+    from cnn_core.train.relay import lost_message
+
+    early_key, args = lost_message(key, tmp_path)  # no metrics at all yet
+    assert (early_key, args) == (f"{key}_early", {"epoch": 0})
+    log = [{"epoch": 1}, {"epoch": 2}, {"epoch": 3, "partial": True}]
+    runs.write_json(tmp_path / "metrics.json", {"epoch_log": log})
+    assert lost_message(key, tmp_path) == (key, {"epoch": 2})
+    for lang in ("pt", "en"):
+        assert "2" in locales.t(key, lang, epoch=2)
+        assert locales.t(early_key, lang, epoch=0) != locales.t(key, lang, epoch=0)
