@@ -35,9 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -72,13 +70,17 @@ def _timed_run(engine, spec, settings, owner: str, dumps: Path | None = None, qu
     snapshot leaves ``waiting``) and the phases its worker reported. With ``dumps``, whenever
     the run shows no change for ``quiet`` seconds, ``py-spy dump`` of the process training it
     (and of this one, the driver) is written there: a stall leaves its stacks."""
-    from bench.stall_hunt import _moving
+    from bench.stall_hunt import StallWatch
 
     t0 = time.perf_counter()
     handle = engine.start(spec, settings, owner=owner)
+
+    def pids() -> list:
+        return [os.getpid(), (getattr(handle, "where", None) or {}).get("pid") or os.getpid()]
+
+    watch = StallWatch(dumps, owner, quiet, pids)
     dispatch = None
     phases: dict[str, float] = {}
-    last, changed, dumped = None, t0, 0.0
     while True:
         snap = handle.snapshot()
         now = time.perf_counter()
@@ -86,12 +88,7 @@ def _timed_run(engine, spec, settings, owner: str, dumps: Path | None = None, qu
             dispatch = now - t0
         if snap.message_key and snap.message_key not in phases:
             phases[snap.message_key] = round(now - t0, 2)
-        state = _moving(snap)
-        if state != last:
-            last, changed = state, now
-        elif dumps and now - changed >= quiet and now - dumped >= quiet and not snap.done:
-            dumped = now
-            _dump_stacks(dumps / f"{owner}_t{now - t0:.0f}.txt", handle, state)
+        watch.see(snap)
         if snap.done:
             break
         time.sleep(0.05)
@@ -107,20 +104,6 @@ def _timed_run(engine, spec, settings, owner: str, dumps: Path | None = None, qu
         "accuracy": (snap.evaluation or {}).get("accuracy"),
         "where": getattr(handle, "where", None),
     }
-
-
-def _dump_stacks(path: Path, handle, state) -> None:
-    """``py-spy dump --native`` of the run's training process and of this process, if py-spy is
-    installed (``pip install py-spy``)."""
-    if shutil.which("py-spy") is None:
-        return
-    pids = {os.getpid(), (getattr(handle, "where", None) or {}).get("pid") or os.getpid()}
-    text = [repr(state)]
-    for pid in sorted(pids):
-        command = ["py-spy", "dump", "--native", "--pid", str(pid)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
-        text.append(f"== pid {pid}\n{done.stdout}{done.stderr}")
-    path.write_text("\n".join(text))
 
 
 def _session_cpu(session: int) -> dict[int, float]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,24 +40,61 @@ def _moving(snap) -> tuple:
     return snap.status, snap.message_key, snap.epoch, snap.batch, len(snap.epoch_log), len(val_log)
 
 
+def dump_stacks(path: Path, pids, note: str = "") -> None:
+    """Writes ``py-spy dump --native`` of each process in ``pids`` to ``path`` (nothing without
+    py-spy: ``pip install py-spy``)."""
+    if shutil.which("py-spy") is None:
+        return
+    text = [note]
+    for pid in sorted(set(pids)):
+        command = ["py-spy", "dump", "--native", "--pid", str(pid)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+        text.append(f"== pid {pid}\n{done.stdout}{done.stderr}")
+    path.write_text("\n".join(text))
+
+
+class StallWatch:
+    """Follows one run's snapshots and writes the stacks of the processes in ``pids()`` to
+    ``out`` each time the run has shown no change for ``quiet`` seconds (normal during a
+    validation or the test, so most dumps are ordinary; a stall stands out by their number).
+
+    Args:
+        out: the folder for the dumps, or ``None`` for no dumps.
+        name: the run's name in the dump files.
+        quiet: seconds without change before a dump.
+        pids: returns the process ids to dump (the one training the run, this one).
+    """
+
+    def __init__(self, out: Path | None, name: str, quiet: float, pids):
+        self.out, self.name, self.quiet, self.pids = out, name, quiet, pids
+        self.t0 = time.perf_counter()
+        self.last, self.changed, self.dumped = None, self.t0, 0.0
+
+    def see(self, snap) -> bool:
+        """Takes one snapshot; returns whether the run moved since the last one."""
+        now = time.perf_counter()
+        state = _moving(snap)
+        if state != self.last:
+            self.last, self.changed = state, now
+            return True
+        quiet_now = now - self.changed >= self.quiet and now - self.dumped >= self.quiet
+        if self.out is not None and quiet_now and not snap.done:
+            self.dumped = now
+            path = self.out / f"{self.name}_t{now - self.t0:.0f}.txt"
+            dump_stacks(path, self.pids(), repr(state))
+        return False
+
+
 def follow(handle, out: Path, run: int, quiet: float) -> list:
     """Waits for the run's end, dumping this process's stacks when it stops moving; returns the
     phases as ``(seconds, message_key, epoch, batch)``."""
-    t0 = time.perf_counter()
-    last, changed, dumped, phases = None, t0, 0.0, []
+    watch = StallWatch(out, f"run{run}", quiet, lambda: [os.getpid()])
+    phases = []
     while True:
         snap = handle.snapshot()
-        now = time.perf_counter()
-        state = _moving(snap)
-        if state != last:
-            if not phases or phases[-1][1] != snap.message_key:
-                phases.append((round(now - t0, 2), snap.message_key, snap.epoch, snap.batch))
-            last, changed = state, now
-        elif now - changed >= quiet and now - dumped >= quiet and not snap.done:
-            dumped = now
-            command = ["py-spy", "dump", "--native", "--pid", str(os.getpid())]
-            dump = subprocess.run(command, capture_output=True, text=True, check=False).stdout
-            (out / f"run{run}_t{now - t0:.0f}.txt").write_text(f"{state}\n{dump}")
+        if watch.see(snap) and (not phases or phases[-1][1] != snap.message_key):
+            seconds = round(time.perf_counter() - watch.t0, 2)
+            phases.append((seconds, snap.message_key, snap.epoch, snap.batch))
         if snap.done:
             return phases
         time.sleep(0.25)

@@ -60,6 +60,7 @@ __all__ = [
     "StoreFullError",
     "create_run_folder",
     "delete_run",
+    "epochs_saved",
     "is_alive",
     "list_runs",
     "load_run",
@@ -175,10 +176,22 @@ def run_path(run_id: str, runs_dir=None) -> Path:
     return runs_root(runs_dir) / run_id
 
 
+def epochs_saved(folder: Path) -> int:
+    """Full epochs whose weights are in the run folder (what Continue would start from).
+
+    Args:
+        folder: the run folder.
+
+    Returns:
+        The epochs of ``metrics.json`` that ended (a partial last epoch does not count).
+    """
+    saved = read_json(Path(folder) / "metrics.json", {}) or {}
+    return sum(1 for e in saved.get("epoch_log", []) if not e.get("partial"))
+
+
 def _mark_interrupted(folder: Path, meta: dict) -> dict:
     meta = dict(meta)
-    metrics = read_json(folder / "metrics.json", {}) or {}
-    epochs = sum(1 for e in metrics.get("epoch_log", []) if not e.get("partial"))
+    epochs = epochs_saved(folder)
     # Say what was lost: a run still in line never began, one cut off in its first epoch kept
     # no weights (nothing to Continue from), a later one kept its last full epoch.
     if meta.get("status") == "waiting":

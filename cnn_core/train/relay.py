@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from cnn_core import runs as _runs
+from cnn_core.runs import epochs_saved  # the run store's count, re-exported for the backends
 from cnn_core.train.control import RunControl, StateControl
 from cnn_core.train.snapshot import ACTIVE_STATUSES, RunState
 
@@ -79,12 +79,6 @@ def far_state(run_id: str, epochs: int, metrics: dict | None) -> RunState:
         state.val_log = list(metrics.get("val_log", []))
         state.stride = int(metrics.get("stride", 1))
     return state
-
-
-def epochs_saved(folder: Path) -> int:
-    """Full epochs whose weights are in the run folder (what Continue would start from)."""
-    saved = _runs.read_json(Path(folder) / "metrics.json", {}) or {}
-    return len([e for e in saved.get("epoch_log", []) if not e.get("partial")])
 
 
 def lost_message(key: str, folder: Path) -> tuple[str, dict]:

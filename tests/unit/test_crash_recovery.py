@@ -44,11 +44,6 @@ SPEC = {
 }
 
 
-def _epochs_saved(folder) -> int:
-    metrics = runs.read_json(folder / "metrics.json", {}) or {}
-    return sum(1 for e in metrics.get("epoch_log", []) if not e.get("partial"))
-
-
 @pytest.mark.slow
 def test_a_killed_training_process_leaves_an_interrupted_run_that_continues(data_dir, tmp_path):
     proc = subprocess.Popen(
@@ -62,10 +57,10 @@ def test_a_killed_training_process_leaves_an_interrupted_run_that_continues(data
         assert runs.valid_run_id(run_id), run_id
         folder = tmp_path / run_id
         deadline = time.monotonic() + 240
-        while _epochs_saved(folder) < 2 and time.monotonic() < deadline:
+        while runs.epochs_saved(folder) < 2 and time.monotonic() < deadline:
             assert proc.poll() is None, "the trainer ended by itself"
             time.sleep(0.2)
-        assert _epochs_saved(folder) >= 2, "no checkpoint within the deadline"
+        assert runs.epochs_saved(folder) >= 2, "no checkpoint within the deadline"
         assert runs.load_run(run_id, "gil", tmp_path).status == "running"
     finally:
         proc.kill()  # SIGKILL: no handler, no clean-up, mid-epoch
